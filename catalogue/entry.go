@@ -59,14 +59,14 @@ type Status string
 
 // Entry statuses (CONTRACT.md).
 const (
-	StatusDraft          Status = "draft"
-	StatusSectionReview  Status = "section_review"
-	StatusLeaderReview   Status = "leader_review"
-	StatusSecrecyReview  Status = "secrecy_review"
-	StatusApproved       Status = "approved"
-	StatusPublished      Status = "published"
-	StatusWithdrawn      Status = "withdrawn"
-	StatusArchived       Status = "archived" // 不予公开 (and 依申请公开) kept internally
+	StatusDraft         Status = "draft"
+	StatusSectionReview Status = "section_review"
+	StatusLeaderReview  Status = "leader_review"
+	StatusSecrecyReview Status = "secrecy_review"
+	StatusApproved      Status = "approved"
+	StatusPublished     Status = "published"
+	StatusWithdrawn     Status = "withdrawn"
+	StatusArchived      Status = "archived" // 不予公开 (and 依申请公开) kept internally
 )
 
 // Validity values (有效性).
@@ -176,18 +176,18 @@ type AuditEvent struct {
 // the working copy under review, every published version, and the audit trail.
 // The public only ever sees the projection built by PublicRecord.
 type Entry struct {
-	ID             string     `json:"id"`
-	IndexNo        string     `json:"index_no,omitempty"` // 索引号: set on publication, never changes
-	Kind           Kind       `json:"kind"`
-	Attribute      Attribute  `json:"attribute"`
-	WithholdReason string     `json:"withhold_reason,omitempty"`
-	Status         Status     `json:"status"`
-	Section        string     `json:"section,omitempty"`
-	Draft          Content    `json:"draft"` // the working copy
-	Versions       []Version  `json:"versions,omitempty"`
+	ID             string      `json:"id"`
+	IndexNo        string      `json:"index_no,omitempty"` // 索引号: set on publication, never changes
+	Kind           Kind        `json:"kind"`
+	Attribute      Attribute   `json:"attribute"`
+	WithholdReason string      `json:"withhold_reason,omitempty"`
+	Status         Status      `json:"status"`
+	Section        string      `json:"section,omitempty"`
+	Draft          Content     `json:"draft"` // the working copy
+	Versions       []Version   `json:"versions,omitempty"`
 	Withdrawn      *Withdrawal `json:"withdrawn,omitempty"`
-	Replaces       string     `json:"replaces,omitempty"`
-	ReplacedBy     string     `json:"replaced_by,omitempty"`
+	Replaces       string      `json:"replaces,omitempty"`
+	ReplacedBy     string      `json:"replaced_by,omitempty"`
 	// ImportKey identifies the source line of an imported entry, so that
 	// importing the same file twice creates nothing new.
 	ImportKey string       `json:"import_key,omitempty"`

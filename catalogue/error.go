@@ -8,16 +8,16 @@ import (
 // Error codes. Each maps to one HTTP status in the web package; they are the
 // only vocabulary the domain uses to say what went wrong.
 const (
-	EINVALID     = "invalid"      // the input breaks a rule; Message says which
+	EINVALID      = "invalid"      // the input breaks a rule; Message says which
 	EUNAUTHORIZED = "unauthorized" // no valid session
-	EFORBIDDEN   = "forbidden"    // this role or section may not do this
-	ENOTFOUND    = "not_found"    // no such thing, or not visible to the caller
-	ECONFLICT    = "conflict"     // the state changed underneath, or the action does not fit the state
-	EGONE        = "gone"         // withdrawn
-	ETOOLARGE    = "too_large"    // an upload or query over its limit
-	ERATELIMIT   = "rate_limited" // too many attempts
-	EUNAVAILABLE = "unavailable"  // the object store or index cannot be reached
-	EINTERNAL    = "internal"     // a bug or an unexpected failure
+	EFORBIDDEN    = "forbidden"    // this role or section may not do this
+	ENOTFOUND     = "not_found"    // no such thing, or not visible to the caller
+	ECONFLICT     = "conflict"     // the state changed underneath, or the action does not fit the state
+	EGONE         = "gone"         // withdrawn
+	ETOOLARGE     = "too_large"    // an upload or query over its limit
+	ERATELIMIT    = "rate_limited" // too many attempts
+	EUNAVAILABLE  = "unavailable"  // the object store or index cannot be reached
+	EINTERNAL     = "internal"     // a bug or an unexpected failure
 )
 
 // Error is the domain error: a code for programs and a message for people.

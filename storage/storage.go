@@ -118,7 +118,9 @@ func ValidatePrefix(prefix string) error {
 
 type invalidKeyError struct{ key, why string }
 
-func (e *invalidKeyError) Error() string { return "storage: invalid key " + quoteKey(e.key) + ": " + e.why }
+func (e *invalidKeyError) Error() string {
+	return "storage: invalid key " + quoteKey(e.key) + ": " + e.why
+}
 func (e *invalidKeyError) Unwrap() error { return ErrInvalidKey }
 
 func keyError(key, why string) error { return &invalidKeyError{key, why} }
