@@ -1,0 +1,555 @@
+// Package fs is the filesystem provider of storage.Bucket, gongkai's
+// embedded default store.
+//
+// Under its root directory it keeps two folders:
+//
+//	objects/<key>   one file per object
+//	tmp/            writes in progress, emptied by New
+//
+// An object file is a three-line header followed by the content:
+//
+//	gongkai-object 1
+//	<MD5 of the content in hex, the ETag>
+//	<content type>
+//
+// Keeping the metadata in the same file as the data means one rename
+// publishes both, so a crash leaves either the old object or the new one,
+// never data without its content type. Temporary files live outside
+// objects/, so List never sees them.
+//
+// A key cannot be both an object and a folder of others ("a" and "a/b"):
+// writing the second one fails. MinIO does not refuse this but stops listing
+// one of the two, so gongkai's keys never do it.
+package fs
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	iofs "io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"gongkai/storage"
+)
+
+const (
+	objectsDir = "objects"
+	tmpDir     = "tmp"
+
+	headerMagic = "gongkai-object 1"
+	// DefaultContentType is stored when a Put names none, as S3 does.
+	DefaultContentType = "application/octet-stream"
+	// maxContentType bounds the header; real MIME types are far shorter.
+	maxContentType = 255
+	maxHeader      = len(headerMagic) + 1 + md5.Size*2 + 1 + maxContentType + 1
+
+	dirPerm  = 0o750
+	filePerm = 0o640
+)
+
+// Bucket is a storage.Bucket on a local directory.
+//
+// Conditional writes are made exact with in-process locks: the server locks
+// the data directory so only one process ever writes to it, and within the
+// process every commit of a key holds that key's lock.
+type Bucket struct {
+	dir  string   // the root directory, for messages
+	root *os.Root // every file access goes through it, so no key or symlink escapes dir
+
+	// keyLocks serialise the check-and-rename of writes to the same key
+	// (striped by hash, so unrelated keys rarely wait on each other).
+	keyLocks [64]sync.Mutex
+	// tree is held shared by writes, which create folders, and exclusively
+	// by deletes, which remove folders left empty.
+	tree    sync.RWMutex
+	tempSeq atomic.Uint64
+}
+
+var _ storage.Bucket = (*Bucket)(nil)
+
+// New opens the bucket rooted at dir, creating the directory if needed, and
+// deletes writes a crash left unfinished.
+func New(dir string) (*Bucket, error) {
+	if dir == "" {
+		return nil, errors.New("storage/fs: no directory given")
+	}
+	if err := os.MkdirAll(dir, dirPerm); err != nil {
+		return nil, fmt.Errorf("storage/fs: create %s: %w", dir, err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("storage/fs: open %s: %w", dir, err)
+	}
+	b := &Bucket{dir: dir, root: root}
+	if err := b.prepare(); err != nil {
+		root.Close()
+		return nil, fmt.Errorf("storage/fs: prepare %s: %w", dir, err)
+	}
+	return b, nil
+}
+
+func (b *Bucket) prepare() error {
+	if err := b.root.RemoveAll(tmpDir); err != nil {
+		return err
+	}
+	for _, d := range []string{objectsDir, tmpDir} {
+		if err := b.root.Mkdir(d, dirPerm); err != nil && !errors.Is(err, iofs.ErrExist) {
+			return err
+		}
+	}
+	return b.syncDir(".")
+}
+
+// Put stores size bytes from r at key: it writes them to a temporary file,
+// syncs it, and renames it into place.
+func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64, opts storage.PutOptions) (storage.ObjectInfo, error) {
+	if err := storage.ValidateKey(key); err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("storage/fs: put: %w", err)
+	}
+	info, err := b.put(ctx, key, r, size, opts)
+	if err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("storage/fs: put %q: %w", key, err)
+	}
+	return info, nil
+}
+
+func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, opts storage.PutOptions) (storage.ObjectInfo, error) {
+	switch {
+	case size < 0:
+		return storage.ObjectInfo{}, fmt.Errorf("negative size %d", size)
+	case opts.IfAbsent && opts.IfMatch != "":
+		return storage.ObjectInfo{}, errors.New("IfAbsent and IfMatch are mutually exclusive")
+	}
+	contentType := opts.ContentType
+	if contentType == "" {
+		contentType = DefaultContentType
+	}
+	if err := checkContentType(contentType); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+
+	tmp := fmt.Sprintf("%s/%d-%d", tmpDir, os.Getpid(), b.tempSeq.Add(1))
+	f, err := b.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			f.Close()
+			b.root.Remove(tmp)
+		}
+	}()
+	etag, modTime, err := writeObject(ctx, f, r, size, contentType)
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	if err := f.Close(); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	if err := b.commit(ctx, tmp, key, opts); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	committed = true
+	return storage.ObjectInfo{Key: key, Size: size, ContentType: contentType, ETag: etag, ModTime: modTime}, nil
+}
+
+// writeObject writes the header and content to f and syncs it. The header
+// is written twice: first with a blank ETag to reserve its place, then with
+// the MD5 once the content has streamed through.
+func writeObject(ctx context.Context, f *os.File, r io.Reader, size int64, contentType string) (etag string, modTime time.Time, err error) {
+	blank := strings.Repeat("0", md5.Size*2)
+	if _, err := io.WriteString(f, header(blank, contentType)); err != nil {
+		return "", time.Time{}, err
+	}
+	h := md5.New()
+	if _, err := io.CopyN(io.MultiWriter(f, h), contextReader{ctx, r}, size); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = fmt.Errorf("content shorter than its size %d: %w", size, io.ErrUnexpectedEOF)
+		}
+		return "", time.Time{}, err
+	}
+	etag = hex.EncodeToString(h.Sum(nil))
+	if _, err := f.WriteAt([]byte(header(etag, contentType)), 0); err != nil {
+		return "", time.Time{}, err
+	}
+	if err := f.Sync(); err != nil {
+		return "", time.Time{}, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return etag, fi.ModTime(), nil
+}
+
+// commit checks the write's condition and renames the temporary file to the
+// key's path, both under the key's lock, then syncs the folder so the
+// rename survives a crash.
+func (b *Bucket) commit(ctx context.Context, tmp, key string, opts storage.PutOptions) error {
+	b.tree.RLock()
+	defer b.tree.RUnlock()
+	mu := b.keyLock(key)
+	mu.Lock()
+	defer mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	name := objectsDir + "/" + key
+	if opts.IfAbsent || opts.IfMatch != "" {
+		current, err := b.stat(key)
+		exists := err == nil
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		switch {
+		case opts.IfAbsent && exists:
+			return fmt.Errorf("%w: the object already exists", storage.ErrPrecondition)
+		case opts.IfMatch != "" && !exists:
+			return fmt.Errorf("%w: the object does not exist", storage.ErrPrecondition)
+		case opts.IfMatch != "" && current.ETag != strings.Trim(opts.IfMatch, `"`):
+			return fmt.Errorf("%w: the object changed (ETag %s, not %s)", storage.ErrPrecondition, current.ETag, opts.IfMatch)
+		}
+	}
+	if err := b.mkdirs(path.Dir(name)); err != nil {
+		return err
+	}
+	if fi, err := b.root.Lstat(name); err == nil && fi.IsDir() {
+		return fmt.Errorf("%q is a folder of other objects", key)
+	}
+	if err := b.root.Rename(tmp, name); err != nil {
+		return err
+	}
+	return b.syncDir(path.Dir(name))
+}
+
+// mkdirs creates dir and its missing parents under the root, syncing each
+// parent that gained an entry.
+func (b *Bucket) mkdirs(dir string) error {
+	segs := strings.Split(dir, "/")
+	for i := 2; i <= len(segs); i++ {
+		d := strings.Join(segs[:i], "/")
+		err := b.root.Mkdir(d, dirPerm)
+		switch {
+		case err == nil:
+			if err := b.syncDir(path.Dir(d)); err != nil {
+				return err
+			}
+		case errors.Is(err, iofs.ErrExist):
+			if fi, err := b.root.Stat(d); err != nil {
+				return err
+			} else if !fi.IsDir() {
+				return fmt.Errorf("%q is an object, so it cannot hold others", strings.TrimPrefix(d, objectsDir+"/"))
+			}
+		default:
+			return err
+		}
+	}
+	return nil
+}
+
+// Get opens the object for reading. Reads fail once ctx is done.
+func (b *Bucket) Get(ctx context.Context, key string) (io.ReadCloser, storage.ObjectInfo, error) {
+	if err := storage.ValidateKey(key); err != nil {
+		return nil, storage.ObjectInfo{}, fmt.Errorf("storage/fs: get: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, storage.ObjectInfo{}, fmt.Errorf("storage/fs: get %q: %w", key, err)
+	}
+	f, info, err := b.open(key)
+	if err != nil {
+		return nil, storage.ObjectInfo{}, fmt.Errorf("storage/fs: get %q: %w", key, err)
+	}
+	return &objectReader{ctx: ctx, f: f}, info, nil
+}
+
+// Stat returns the object's info.
+func (b *Bucket) Stat(ctx context.Context, key string) (storage.ObjectInfo, error) {
+	if err := storage.ValidateKey(key); err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("storage/fs: stat: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("storage/fs: stat %q: %w", key, err)
+	}
+	info, err := b.stat(key)
+	if err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("storage/fs: stat %q: %w", key, err)
+	}
+	return info, nil
+}
+
+func (b *Bucket) stat(key string) (storage.ObjectInfo, error) {
+	f, info, err := b.open(key)
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	f.Close()
+	return info, nil
+}
+
+// open opens the object file positioned at the start of its content.
+func (b *Bucket) open(key string) (*os.File, storage.ObjectInfo, error) {
+	f, err := b.root.Open(objectsDir + "/" + key)
+	if err != nil {
+		return nil, storage.ObjectInfo{}, notFound(err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, storage.ObjectInfo{}, err
+	}
+	if !fi.Mode().IsRegular() {
+		// A folder of other objects, or something no Put made.
+		f.Close()
+		return nil, storage.ObjectInfo{}, storage.ErrNotFound
+	}
+	info, err := readHeader(f, key, fi)
+	if err != nil {
+		f.Close()
+		return nil, storage.ObjectInfo{}, err
+	}
+	return f, info, nil
+}
+
+// readHeader parses the object header at the start of f, leaving f at the
+// first byte of content.
+func readHeader(f *os.File, key string, fi os.FileInfo) (storage.ObjectInfo, error) {
+	buf := make([]byte, maxHeader)
+	n, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return storage.ObjectInfo{}, err
+	}
+	lines := strings.SplitN(string(buf[:n]), "\n", 4)
+	if len(lines) < 4 || lines[0] != headerMagic || len(lines[1]) != md5.Size*2 {
+		return storage.ObjectInfo{}, fmt.Errorf("%s is not a gongkai object file", fi.Name())
+	}
+	headerLen := len(lines[0]) + len(lines[1]) + len(lines[2]) + 3
+	if _, err := f.Seek(int64(headerLen), io.SeekStart); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	return storage.ObjectInfo{
+		Key:         key,
+		Size:        fi.Size() - int64(headerLen),
+		ContentType: lines[2],
+		ETag:        lines[1],
+		ModTime:     fi.ModTime(),
+	}, nil
+}
+
+func header(etag, contentType string) string {
+	return headerMagic + "\n" + etag + "\n" + contentType + "\n"
+}
+
+func checkContentType(ct string) error {
+	if len(ct) > maxContentType {
+		return fmt.Errorf("content type longer than %d bytes", maxContentType)
+	}
+	for _, r := range ct {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("content type %q contains a control character", ct)
+		}
+	}
+	return nil
+}
+
+// List calls fn for every object whose key starts with prefix, in lexical
+// key order.
+func (b *Bucket) List(ctx context.Context, prefix string, fn func(storage.ObjectInfo) error) error {
+	if err := storage.ValidatePrefix(prefix); err != nil {
+		return fmt.Errorf("storage/fs: list: %w", err)
+	}
+	// Start in the deepest folder the prefix names in full.
+	dir := prefix[:strings.LastIndex(prefix, "/")+1]
+	err := b.walk(ctx, dir, prefix, fn)
+	var stopped *stopError
+	if errors.As(err, &stopped) {
+		return stopped.err
+	}
+	if err != nil {
+		return fmt.Errorf("storage/fs: list %q: %w", prefix, err)
+	}
+	return nil
+}
+
+// stopError carries fn's error out of the walk, so List returns exactly
+// what fn did, unwrapped.
+type stopError struct{ err error }
+
+func (e *stopError) Error() string { return "stopped: " + e.err.Error() }
+
+// walk visits the folder holding keys that start with dir ("" or ending in
+// "/"), in key order: a folder "a" sorts as "a/", since that is how every
+// key inside it begins.
+func (b *Bucket) walk(ctx context.Context, dir, prefix string, fn func(storage.ObjectInfo) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	d, err := b.root.Open(objectsDir + "/" + dir)
+	if err != nil {
+		if errors.Is(err, iofs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+			return nil
+		}
+		return err
+	}
+	entries, err := d.ReadDir(-1)
+	d.Close()
+	if err != nil {
+		if errors.Is(err, syscall.ENOTDIR) {
+			return nil
+		}
+		return err
+	}
+	sortKey := func(e iofs.DirEntry) string {
+		if e.IsDir() {
+			return e.Name() + "/"
+		}
+		return e.Name()
+	}
+	slices.SortFunc(entries, func(x, y iofs.DirEntry) int { return strings.Compare(sortKey(x), sortKey(y)) })
+
+	for _, e := range entries {
+		key := dir + sortKey(e)
+		switch {
+		case e.IsDir():
+			if strings.HasPrefix(key, prefix) || strings.HasPrefix(prefix, key) {
+				if err := b.walk(ctx, key, prefix, fn); err != nil {
+					return err
+				}
+			}
+		case e.Type().IsRegular() && strings.HasPrefix(key, prefix):
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			info, err := b.stat(key)
+			if errors.Is(err, storage.ErrNotFound) {
+				continue // deleted since ReadDir
+			}
+			if err != nil {
+				return err
+			}
+			if err := fn(info); err != nil {
+				return &stopError{err}
+			}
+		}
+	}
+	return nil
+}
+
+// Delete removes the object and the folders it leaves empty.
+func (b *Bucket) Delete(ctx context.Context, key string) error {
+	if err := storage.ValidateKey(key); err != nil {
+		return fmt.Errorf("storage/fs: delete: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("storage/fs: delete %q: %w", key, err)
+	}
+	if err := b.delete(key); err != nil {
+		return fmt.Errorf("storage/fs: delete %q: %w", key, err)
+	}
+	return nil
+}
+
+func (b *Bucket) delete(key string) error {
+	// Exclusive: no write may be between creating a folder and renaming
+	// into it while empty folders are removed.
+	b.tree.Lock()
+	defer b.tree.Unlock()
+	name := objectsDir + "/" + key
+	fi, err := b.root.Lstat(name)
+	switch {
+	case errors.Is(err, iofs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		return nil
+	case err != nil:
+		return err
+	case fi.IsDir():
+		return nil // a folder of other objects, not an object
+	}
+	if err := b.root.Remove(name); err != nil {
+		return err
+	}
+	dir := path.Dir(name)
+	for dir != objectsDir {
+		if err := b.root.Remove(dir); err != nil {
+			break // not empty: it holds other objects
+		}
+		dir = path.Dir(dir)
+	}
+	return b.syncDir(dir)
+}
+
+// Close releases the root directory. The bucket is unusable afterwards.
+func (b *Bucket) Close() error {
+	if err := b.root.Close(); err != nil {
+		return fmt.Errorf("storage/fs: close %s: %w", b.dir, err)
+	}
+	return nil
+}
+
+func (b *Bucket) keyLock(key string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return &b.keyLocks[h.Sum32()%uint32(len(b.keyLocks))]
+}
+
+// syncDir flushes a folder's entries, making renames and removals in it
+// durable.
+func (b *Bucket) syncDir(dir string) error {
+	d, err := b.root.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// notFound turns "no such file" and "a parent is a file" into ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, iofs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return storage.ErrNotFound
+	}
+	return err
+}
+
+// contextReader fails reads once ctx is done, so a cancelled Put stops
+// copying.
+type contextReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c contextReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// objectReader is an object's content, readable until ctx is done.
+type objectReader struct {
+	ctx context.Context
+	f   *os.File
+}
+
+func (o *objectReader) Read(p []byte) (int, error) {
+	if err := o.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return o.f.Read(p)
+}
+
+func (o *objectReader) Close() error { return o.f.Close() }
