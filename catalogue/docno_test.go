@@ -1,0 +1,163 @@
+package catalogue
+
+import "testing"
+
+func TestNormalizeDocNo(t *testing.T) {
+	tests := map[string]string{
+		// One 文号 in every way people type it.
+		"韶工信〔2019〕12号":    "韶工信〔2019〕12号",
+		"韶工信[2019]12号":    "韶工信〔2019〕12号",
+		"韶工信（2019）第012号":  "韶工信〔2019〕12号",
+		"韶工信(2019)12号":    "韶工信〔2019〕12号",
+		"韶工信【２０１９】１２号":    "韶工信〔2019〕12号",
+		"韶工信［2019］12号":    "韶工信〔2019〕12号",
+		"韶工信〈2019〉12号":    "韶工信〔2019〕12号",
+		"韶工信﹝2019﹞12号":    "韶工信〔2019〕12号",
+		"韶工信2019年12号":     "韶工信〔2019〕12号",
+		"韶工信 [2019] 12 号": "韶工信〔2019〕12号",
+		"韶工信　〔2019〕　12号":  "韶工信〔2019〕12号",
+		"韶工信〔2019年〕12号":   "韶工信〔2019〕12号",
+		"韶工信〔2019〕0012号":  "韶工信〔2019〕12号",
+		// Real 文号 from the corpus and the domain notes.
+		"沪建房管〔2016〕567号":   "沪建房管〔2016〕567号",
+		"沪规划资源规〔2026〕2号":   "沪规划资源规〔2026〕2号",
+		"劳社部发[2000]8号":     "劳社部发〔2000〕8号",
+		"国办发(1985)49号":     "国办发〔1985〕49号",
+		"温国土资发（2018）366号":  "温国土资发〔2018〕366号",
+		"高检发释字〔2025〕1号":    "高检发释字〔2025〕1号",
+		"国办公开办函〔2021〕30号":  "国办公开办函〔2021〕30号",
+		"国办函〔2020〕109号":    "国办函〔2020〕109号",
+		"法释〔2021〕11号":      "法释〔2021〕11号",
+		"京政办字〔2017〕20号":    "京政办字〔2017〕20号",
+		"〔2019〕12号":        "〔2019〕12号",
+		"[2019]12":         "〔2019〕12号",
+		"中华人民共和国国务院令第306号": "国务院令第306号",
+		// 令号: with and without 中华人民共和国, spaces, brackets, word order.
+		"国务院令 第 306 号":         "国务院令第306号",
+		"国务院令第306号":            "国务院令第306号",
+		"国务院令（第306号）":          "国务院令第306号",
+		"中华人民共和国国务院令（第７１１号）":   "国务院令第711号",
+		"国务院第306号令":            "国务院令第306号",
+		"国务院令306号":             "国务院令第306号",
+		"中华人民共和国公安部令第１２５号":     "公安部令第125号",
+		"公安部令第125号":            "公安部令第125号",
+		"主席令第三号":               "主席令第3号",
+		"中华人民共和国主席令第七十三号":      "主席令第73号",
+		"中华人民共和国中央军事委员会令第757号": "中央军事委员会令第757号",
+		"国家市场监督管理总局令第53号":      "国家市场监督管理总局令第53号",
+		"中国民用航空局令第29号":         "中国民用航空局令第29号",
+		"司令部令第1号":              "司令部令第1号",
+		"某市人民政府令第一百零五号":        "某市人民政府令第105号",
+		// Not understood: cleaned so that equal-looking inputs still match.
+		"":             "",
+		"韶工信〔二〇一九〕12号": "韶工信〔二〇一九〕12号",
+		"国发〔2019〕1号、国发〔2019〕2号": "国发〔2019〕1号、国发〔2019〕2号",
+		"  韶工信（二〇一九）１２号 ":       "韶工信〔二〇一九〕12号",
+		"政府信息公开":                "政府信息公开",
+	}
+	for in, want := range tests {
+		if got := NormalizeDocNo(in); got != want {
+			t.Errorf("NormalizeDocNo(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseDocNo(t *testing.T) {
+	t.Run("Parsed", func(t *testing.T) {
+		tests := map[string]DocNo{
+			"韶工信〔2019〕12号":        {Prefix: "韶工信", Year: 2019, Serial: 12},
+			"国办发（2019）第012号":      {Prefix: "国办发", Year: 2019, Serial: 12},
+			"〔2019〕12号":           {Year: 2019, Serial: 12},
+			"（2019）12号":           {Year: 2019, Serial: 12},
+			"国务院令 第 306 号":        {Prefix: "国务院", Serial: 306},
+			"中华人民共和国国务院令第306号":    {Prefix: "国务院", Serial: 306},
+			"中华人民共和国中央军事委员会令第71号": {Prefix: "中央军事委员会", Serial: 71},
+			"主席令第三号":              {Prefix: "主席", Serial: 3},
+		}
+		for in, want := range tests {
+			got, ok := ParseDocNo(in)
+			if !ok || got != want {
+				t.Errorf("ParseDocNo(%q) = %+v, %v; want %+v, true", in, got, ok, want)
+			}
+		}
+	})
+	t.Run("Rejected", func(t *testing.T) {
+		for _, in := range []string{
+			"", "   ", "政府信息公开", "工业和信息化", "12号", "第306号", "令第306号", "国务院令",
+			"2019年12月2日", "2019-12-02", "2019年", "2019年12号", "〔2019〕", "国发〔2019〕",
+			"国发〔19〕12号", "国发〔2019〕0号", "国发〔1850〕3号", "国发〔2019〕12月",
+			"11440200007041827X/2019-00012", "2019-00012", "0751-8888888", "国务院令第零号",
+			"国务院令第三四号", "关于印发《市工业和信息化局政府信息主动公开工作制度》的通知",
+			"韶工信〔2019〕12号韶工信〔2019〕12号韶工信〔2019〕12号韶工信〔2019〕12号韶工信〔2019〕12号",
+		} {
+			if d, ok := ParseDocNo(in); ok {
+				t.Errorf("ParseDocNo(%q) = %+v, want no 文号", in, d)
+			}
+		}
+	})
+}
+
+func TestDocNoString(t *testing.T) {
+	tests := map[string]DocNo{
+		"韶工信〔2019〕12号": {Prefix: "韶工信", Year: 2019, Serial: 12},
+		"〔2019〕12号":    {Year: 2019, Serial: 12},
+		"国务院令第306号":    {Prefix: "国务院", Serial: 306},
+		"":             {},
+	}
+	for want, d := range tests {
+		if got := d.String(); got != want {
+			t.Errorf("%+v.String() = %q, want %q", d, got, want)
+		}
+		if want == "" {
+			continue
+		}
+		// The canonical form parses back to the same number.
+		if back, ok := ParseDocNo(want); !ok || back != d {
+			t.Errorf("ParseDocNo(%q) = %+v, %v; want %+v", want, back, ok, d)
+		}
+	}
+}
+
+func TestLooksLikeDocNo(t *testing.T) {
+	for in, want := range map[string]bool{
+		"韶工信〔2019〕12号":                  true,
+		"韶工信[2019]12号":                  true,
+		"〔2019〕12号":                     true,
+		"[2019]12号":                     true,
+		"国务院令第711号":                     true,
+		"国务院令 第 711 号":                  true,
+		"政府信息公开":                        false,
+		"2019年12月2日":                    false,
+		"2019-12-02":                    false,
+		"主动公开 工作制度":                     false,
+		"12号":                           false,
+		"114402000070418252/2019-00012": false,
+	} {
+		if got := LooksLikeDocNo(in); got != want {
+			t.Errorf("LooksLikeDocNo(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestParseChineseNumber(t *testing.T) {
+	for in, want := range map[string]int{
+		"三": 3, "十": 10, "十二": 12, "七十三": 73, "一百": 100, "一百零五": 105,
+		"三百二十": 320, "一千零一": 1001, "两千": 2000,
+	} {
+		if got, ok := parseChineseNumber(in); !ok || got != want {
+			t.Errorf("parseChineseNumber(%q) = %d, %v; want %d", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "三四十", "十百", "百十百", "三x", "一二五", "二〇一九"} {
+		if got, ok := parseChineseNumber(in); ok {
+			t.Errorf("parseChineseNumber(%q) = %d, want failure", in, got)
+		}
+	}
+}
+
+func BenchmarkNormalizeDocNo(b *testing.B) {
+	inputs := []string{"韶工信（2019）第012号", "中华人民共和国国务院令第306号", "关于印发工作制度的通知"}
+	for i := 0; b.Loop(); i++ {
+		NormalizeDocNo(inputs[i%len(inputs)])
+	}
+}
