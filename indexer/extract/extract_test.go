@@ -266,7 +266,7 @@ func TestText_Timeout(t *testing.T) {
 		// A page of half a million operators that show nothing; the
 		// interpreter must notice the deadline and free its slot.
 		x := newExtractor(1)
-		pdf := MustPDF(t, helvetica, nil, strings.Repeat("1 0 0 1 0 0 cm ", 2_000_000))
+		pdf := MustPDF(t, helvetica, nil, strings.Repeat("1 0 0 1 0 0 cm ", 500_000))
 		_, err := x.text(context.Background(), bytes.NewReader(pdf), "a.pdf", "", Limits{Timeout: 20 * time.Millisecond})
 		if !errors.Is(err, ErrTimeout) {
 			t.Fatalf("err = %v, want ErrTimeout", err)
