@@ -1,0 +1,107 @@
+package indexer
+
+import (
+	"strconv"
+	"time"
+
+	"gongkai/catalogue"
+)
+
+// Document is what the index holds of one catalogue entry. The public index
+// gets published entries only; the staff index gets every entry with its
+// workflow fields.
+type Document struct {
+	ID, IndexNo, Title, DocNo, Organ, Category, Topic, DocType, Validity string
+	Summary, Body, AttachmentText                                        string
+	Keywords                                                             string // 主题词, separated by spaces
+	FormedAt, PublishedAt, UpdatedAt                                     time.Time
+	Status, Attribute, Section                                           string // staff index only; empty in the public index
+}
+
+// Field names in the index, for queries, sorting, facets and stored values.
+const (
+	// Chinese text, analysed with IndexAnalyzer; all but keywords are
+	// stored with term vectors, for highlighting and phrase queries.
+	FieldTitle       = "title"
+	FieldSummary     = "summary"
+	FieldBody        = "body"
+	FieldAttachments = "attachments" // text extracted from the attachments
+	FieldKeywords    = "keywords"    // 主题词: indexed only
+
+	// Exact values (keyword fields).
+	FieldIndexNo   = "index_no"    // 索引号 as written
+	FieldDocNo     = "doc_no"      // 发文字号 as written
+	FieldDocNoNorm = "doc_no_norm" // catalogue.NormalizeDocNo(doc_no): indexed only
+	FieldDocNoTail = "doc_no_tail" // 〔year〕serial号 without the organ prefix: indexed only
+
+	// Facets and filters (keyword fields with doc values).
+	FieldOrgan     = "organ"
+	FieldCategory  = "category"
+	FieldTopic     = "topic"
+	FieldDocType   = "doc_type"
+	FieldValidity  = "validity"
+	FieldYear      = "year" // year of formed_at, e.g. "2019"
+	FieldStatus    = "status"
+	FieldAttribute = "attribute"
+	FieldSection   = "section"
+
+	// Dates, with doc values for sorting and ranges.
+	FieldFormedAt    = "formed_at"
+	FieldPublishedAt = "published_at"
+	FieldUpdatedAt   = "updated_at"
+)
+
+// docType is the one document type of the mapping; anything else falls to
+// the disabled default mapping and is not indexed.
+const docType = "entry"
+
+// record is a Document as Bleve indexes it: derived fields filled in, empty
+// values left out so that facets never show an empty value and unset dates
+// never sort as year 1.
+type record map[string]any
+
+// BleveType tells Bleve which document mapping applies.
+func (record) BleveType() string { return docType }
+
+func (d *Document) record() record {
+	r := record{}
+	str := func(field, v string) {
+		if v != "" {
+			r[field] = v
+		}
+	}
+	date := func(field string, t time.Time) {
+		if !t.IsZero() {
+			r[field] = t
+		}
+	}
+	str(FieldTitle, d.Title)
+	str(FieldSummary, d.Summary)
+	str(FieldBody, d.Body)
+	str(FieldAttachments, d.AttachmentText)
+	str(FieldKeywords, d.Keywords)
+	str(FieldIndexNo, d.IndexNo)
+	str(FieldDocNo, d.DocNo)
+	if d.DocNo != "" {
+		str(FieldDocNoNorm, catalogue.NormalizeDocNo(d.DocNo))
+		if n, ok := catalogue.ParseDocNo(d.DocNo); ok && !n.IsOrder() {
+			n.Prefix = ""
+			str(FieldDocNoTail, n.String())
+		}
+	}
+	str(FieldOrgan, d.Organ)
+	str(FieldCategory, d.Category)
+	str(FieldTopic, d.Topic)
+	str(FieldDocType, d.DocType)
+	str(FieldValidity, d.Validity)
+	if !d.FormedAt.IsZero() {
+		r[FieldYear] = strconv.Itoa(d.FormedAt.Year())
+	}
+	str(FieldStatus, d.Status)
+	str(FieldAttribute, d.Attribute)
+	str(FieldSection, d.Section)
+	date(FieldFormedAt, d.FormedAt)
+	date(FieldPublishedAt, d.PublishedAt)
+	date(FieldUpdatedAt, d.UpdatedAt)
+	return r
+}

@@ -1,0 +1,325 @@
+// Package indexer keeps the catalogue's full-text indexes: Bleve (scorch)
+// indexes of Document, with Chinese analysis by gse and a domain
+// dictionary. An index is derived data: the object store is the source of
+// truth, and an index built by another version of the analysis, mapping or
+// dictionary is thrown away and rebuilt from it.
+//
+// The dictionary is loaded once per process (about a second and 130 MB) and
+// shared by every index. Words staff add (LoadUserDict, LoadUserDictFile)
+// must be loaded before the first index is opened.
+package indexer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"gongkai/indexer/analysis/t2s"
+	"gongkai/indexer/dict"
+)
+
+// Version is the version of the analysis and the mapping. Bump it when the
+// tokenizer, the filters or the way documents are mapped change in a way
+// the fingerprints below cannot see; indexes of another version are
+// rebuilt. Dictionary and mapping changes are detected by themselves.
+const Version = 1
+
+// versionKey is where an index records what built it (Bleve internal data).
+var versionKey = []byte("gongkai.version")
+
+// metaFile is the file Bleve writes in every index directory.
+const metaFile = "index_meta.json"
+
+// batchDocs and batchBytes bound one Bleve batch: enough to index fast,
+// small enough to keep memory flat while a whole catalogue is rebuilt.
+const (
+	batchDocs  = 256
+	batchBytes = 16 << 20
+)
+
+// openTimeout bounds the wait for an index another process holds open.
+const openTimeout = "3s"
+
+// Index is one full-text index.
+type Index struct {
+	idx     bleve.Index
+	dir     string
+	rebuild string // why the index is empty and must be rebuilt; "" if it need not be
+}
+
+// Open opens the index at dir, creating it if dir does not exist or is
+// empty. If the index was built by another version, or cannot be read, it
+// is deleted and created anew, empty: NeedsRebuild then reports true and
+// RebuildReason says why, and the caller must index every document again.
+// A new index needs a rebuild too. Open refuses to delete a directory that
+// does not look like an index, and fails without deleting anything when
+// another process holds the index open.
+func Open(dir string) (*Index, error) {
+	want, err := buildVersion()
+	if err != nil {
+		return nil, err
+	}
+	empty, err := isEmptyOrMissing(dir)
+	if err != nil {
+		return nil, fmt.Errorf("indexer: open %s: %w", dir, err)
+	}
+	if empty {
+		return create(dir, want, "新建索引")
+	}
+	if _, err := os.Stat(filepath.Join(dir, metaFile)); err != nil {
+		return nil, fmt.Errorf("indexer: open %s: not a search index (no %s), refusing to replace it", dir, metaFile)
+	}
+	idx, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": openTimeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("indexer: open %s: the index is in use by another process", dir)
+	}
+	if err != nil {
+		return recreate(dir, want, fmt.Sprintf("索引无法读取（%v）", err))
+	}
+	got, err := idx.GetInternal(versionKey)
+	if err != nil {
+		idx.Close()
+		return recreate(dir, want, fmt.Sprintf("索引无法读取（%v）", err))
+	}
+	if string(got) != want {
+		idx.Close()
+		return recreate(dir, want, fmt.Sprintf("索引版本 %q 与程序版本 %q 不符", got, want))
+	}
+	return &Index{idx: idx, dir: dir}, nil
+}
+
+// Recreate deletes the index at dir, if there is one, and creates it anew,
+// empty, for a rebuild from scratch.
+func Recreate(dir string) (*Index, error) {
+	want, err := buildVersion()
+	if err != nil {
+		return nil, err
+	}
+	return recreate(dir, want, "按要求重建")
+}
+
+func recreate(dir, version, reason string) (*Index, error) {
+	if err := remove(dir); err != nil {
+		return nil, err
+	}
+	return create(dir, version, reason)
+}
+
+func create(dir, version, reason string) (*Index, error) {
+	// Bleve creates the directory itself and refuses one that exists.
+	if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("indexer: create %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o750); err != nil {
+		return nil, fmt.Errorf("indexer: create %s: %w", dir, err)
+	}
+	idx, err := bleve.NewUsing(dir, NewMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("indexer: create %s: %w", dir, err)
+	}
+	if err := idx.SetInternal(versionKey, []byte(version)); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("indexer: create %s: record version: %w", dir, err)
+	}
+	return &Index{idx: idx, dir: dir, rebuild: reason}, nil
+}
+
+// remove deletes an index directory, after checking that it is one.
+func remove(dir string) error {
+	empty, err := isEmptyOrMissing(dir)
+	if err != nil {
+		return fmt.Errorf("indexer: remove %s: %w", dir, err)
+	}
+	if empty {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, metaFile)); err != nil {
+		return fmt.Errorf("indexer: remove %s: not a search index (no %s), refusing to delete it", dir, metaFile)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("indexer: remove %s: %w", dir, err)
+	}
+	return nil
+}
+
+func isEmptyOrMissing(dir string) (bool, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return len(entries) == 0, nil
+}
+
+// buildVersion describes what an index is built with: this package's
+// Version, the dictionary's fingerprint and a hash of the mapping. It loads
+// the dictionary.
+func buildVersion() (string, error) {
+	fp, err := dict.Fingerprint()
+	if err != nil {
+		return "", fmt.Errorf("indexer: %w", err)
+	}
+	mh, err := mappingHash(NewMapping())
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("v%d dict:%s mapping:%s", Version, fp, mh), nil
+}
+
+func mappingHash(m mapping.IndexMapping) (string, error) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", fmt.Errorf("indexer: encode mapping: %w", err)
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:8]), nil
+}
+
+// NeedsRebuild reports whether the index was just created empty (new,
+// another version, or unreadable) and every document must be indexed again.
+func (x *Index) NeedsRebuild() bool { return x.rebuild != "" }
+
+// RebuildReason says, in Chinese for the log, why the index must be
+// rebuilt; "" if it need not be.
+func (x *Index) RebuildReason() string { return x.rebuild }
+
+// Dir returns the directory of the index.
+func (x *Index) Dir() string { return x.dir }
+
+// Bleve returns the underlying index, for searching.
+func (x *Index) Bleve() bleve.Index { return x.idx }
+
+// Count returns the number of documents in the index.
+func (x *Index) Count() (uint64, error) {
+	n, err := x.idx.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("indexer: count: %w", err)
+	}
+	return n, nil
+}
+
+// Close closes the index.
+func (x *Index) Close() error {
+	if err := x.idx.Close(); err != nil {
+		return fmt.Errorf("indexer: close %s: %w", x.dir, err)
+	}
+	return nil
+}
+
+// Index adds or replaces documents, by ID, in batches. Documents of
+// earlier batches stay indexed when a later one fails or ctx is done.
+func (x *Index) Index(ctx context.Context, docs ...Document) error {
+	b := x.idx.NewBatch()
+	size := 0
+	for i := range docs {
+		d := &docs[i]
+		if strings.TrimSpace(d.ID) == "" {
+			return fmt.Errorf("indexer: index: document %d of %d has no ID", i+1, len(docs))
+		}
+		if err := b.Index(d.ID, d.record()); err != nil {
+			return fmt.Errorf("indexer: index %s: %w", d.ID, err)
+		}
+		size += len(d.Title) + len(d.Summary) + len(d.Body) + len(d.AttachmentText)
+		if b.Size() >= batchDocs || size >= batchBytes {
+			if err := x.flush(ctx, b); err != nil {
+				return err
+			}
+			b.Reset()
+			size = 0
+		}
+	}
+	return x.flush(ctx, b)
+}
+
+// Delete removes documents by ID; unknown IDs are ignored.
+func (x *Index) Delete(ctx context.Context, ids ...string) error {
+	b := x.idx.NewBatch()
+	for _, id := range ids {
+		b.Delete(id)
+		if b.Size() >= batchDocs*4 {
+			if err := x.flush(ctx, b); err != nil {
+				return err
+			}
+			b.Reset()
+		}
+	}
+	return x.flush(ctx, b)
+}
+
+func (x *Index) flush(ctx context.Context, b *bleve.Batch) error {
+	if b.Size() == 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("indexer: batch of %d: %w", b.Size(), err)
+	}
+	if err := x.idx.Batch(b); err != nil {
+		return fmt.Errorf("indexer: batch of %d: %w", b.Size(), err)
+	}
+	return nil
+}
+
+// LoadUserDict adds staff's words to the segmentation dictionary, so that
+// each stays one token (its parts are still indexed as sub-words). Words are
+// folded to simplified characters; each must consist of Chinese characters.
+// It must be called before the first index is opened: afterwards it fails,
+// since indexes built without the words would not match. Changing the words
+// changes the indexes' version, so they are rebuilt when next opened.
+func LoadUserDict(words []string) error {
+	ws := make([]dict.Word, 0, len(words))
+	for _, w := range words {
+		w = strings.TrimSpace(w)
+		if w == "" {
+			continue
+		}
+		ws = append(ws, dict.Word{Text: w})
+	}
+	return addUserWords(ws)
+}
+
+// LoadUserDictFile loads the user dictionary file at path, if there is one:
+// UTF-8 text, one word a line, optionally followed by a frequency and a
+// part of speech ("营商环境 1000 n"), # for comments. A missing file is no
+// error. The same rules as LoadUserDict apply.
+func LoadUserDictFile(path string) error {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("indexer: user dictionary: %w", err)
+	}
+	ws, err := dict.ParseWords(string(b))
+	if err != nil {
+		return fmt.Errorf("indexer: user dictionary %s: %w", path, err)
+	}
+	return addUserWords(ws)
+}
+
+func addUserWords(ws []dict.Word) error {
+	fold, err := t2s.New()
+	if err != nil {
+		return fmt.Errorf("indexer: user dictionary: %w", err)
+	}
+	for i := range ws {
+		ws[i].Text = fold.String(ws[i].Text)
+	}
+	if err := dict.AddUserWords(ws...); err != nil {
+		return fmt.Errorf("indexer: user dictionary: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,362 @@
+package indexer_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"gongkai/catalogue"
+	"gongkai/indexer"
+)
+
+func MustCount(tb testing.TB, x *indexer.Index) uint64 {
+	tb.Helper()
+	n, err := x.Count()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+func MustClose(tb testing.TB, x *indexer.Index) {
+	tb.Helper()
+	if err := x.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func TestOpen(t *testing.T) {
+	ctx := context.Background()
+	docs := []indexer.Document{{ID: "a", Title: "政府信息公开指南"}, {ID: "b", Title: "年度报告"}}
+
+	t.Run("NewIndexNeedsRebuild", func(t *testing.T) {
+		x := MustOpen(t, filepath.Join(t.TempDir(), "data", "index", "public"))
+		if !x.NeedsRebuild() || x.RebuildReason() == "" {
+			t.Errorf("new index: NeedsRebuild %v, reason %q", x.NeedsRebuild(), x.RebuildReason())
+		}
+	})
+
+	t.Run("EmptyDirectoryBecomesAnIndex", func(t *testing.T) {
+		dir := t.TempDir()
+		x := MustOpen(t, dir)
+		if !x.NeedsRebuild() {
+			t.Error("index created in an empty directory does not need a rebuild")
+		}
+	})
+
+	t.Run("ReopenedIndexKeepsItsDocuments", func(t *testing.T) {
+		dir := t.TempDir() + "/index"
+		x, err := indexer.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := x.Index(ctx, docs...); err != nil {
+			t.Fatal(err)
+		}
+		MustClose(t, x)
+		x = MustOpen(t, dir)
+		if x.NeedsRebuild() {
+			t.Errorf("reopened index needs a rebuild: %s", x.RebuildReason())
+		}
+		if n := MustCount(t, x); n != 2 {
+			t.Errorf("reopened index has %d documents, want 2", n)
+		}
+	})
+
+	for name, damage := range map[string]func(dir string) error{
+		"CorruptMetadataRebuilds": func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("{not json"), 0o600)
+		},
+		"MissingStoreRebuilds": func(dir string) error {
+			return os.RemoveAll(filepath.Join(dir, "store"))
+		},
+		"CorruptStoreRebuilds": func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "store", "root.bolt"), []byte("not a bolt database"), 0o600)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir() + "/index"
+			x, err := indexer.Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := x.Index(ctx, docs...); err != nil {
+				t.Fatal(err)
+			}
+			MustClose(t, x)
+			if err := damage(dir); err != nil {
+				t.Fatal(err)
+			}
+			x = MustOpen(t, dir)
+			if !x.NeedsRebuild() || !strings.Contains(x.RebuildReason(), "无法读取") {
+				t.Errorf("damaged index: NeedsRebuild %v, reason %q", x.NeedsRebuild(), x.RebuildReason())
+			}
+			if n := MustCount(t, x); n != 0 {
+				t.Errorf("recreated index has %d documents", n)
+			}
+			if err := x.Index(ctx, docs...); err != nil {
+				t.Errorf("recreated index cannot index: %v", err)
+			}
+		})
+	}
+
+	t.Run("ErrNotAnIndex", func(t *testing.T) {
+		dir := t.TempDir()
+		precious := filepath.Join(dir, "records.json")
+		if err := os.WriteFile(precious, []byte("{}"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := indexer.Open(dir); err == nil || !strings.Contains(err.Error(), "not a search index") {
+			t.Errorf("Open of a data directory: err = %v", err)
+		}
+		if _, err := indexer.Recreate(dir); err == nil {
+			t.Error("Recreate of a data directory succeeded")
+		}
+		if _, err := os.Stat(precious); err != nil {
+			t.Errorf("a file in the directory is gone: %v", err)
+		}
+	})
+
+	t.Run("ErrInUse", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("waits for the open timeout")
+		}
+		dir := t.TempDir() + "/index"
+		x := MustOpen(t, dir)
+		if err := x.Index(ctx, docs...); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := indexer.Open(dir); err == nil || !strings.Contains(err.Error(), "in use") {
+			t.Errorf("second Open: err = %v, want in use", err)
+		}
+		if n := MustCount(t, x); n != 2 {
+			t.Errorf("the open index has %d documents after a second Open, want 2", n)
+		}
+	})
+}
+
+func TestRecreate(t *testing.T) {
+	dir := t.TempDir() + "/index"
+	x, err := indexer.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Index(context.Background(), indexer.Document{ID: "a", Title: "通知"}); err != nil {
+		t.Fatal(err)
+	}
+	MustClose(t, x)
+	x, err = indexer.Recreate(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if n := MustCount(t, x); n != 0 || !x.NeedsRebuild() {
+		t.Errorf("recreated index: %d documents, NeedsRebuild %v", n, x.NeedsRebuild())
+	}
+}
+
+func TestIndexAndDelete(t *testing.T) {
+	ctx := context.Background()
+	x := MustOpen(t, t.TempDir()+"/index")
+	var docs []indexer.Document
+	for i := range 600 { // more than one batch
+		docs = append(docs, indexer.Document{ID: "doc" + string(rune('a'+i%26)) + string(rune('a'+i/26)), Title: "政府信息公开"})
+	}
+	if err := x.Index(ctx, docs...); err != nil {
+		t.Fatal(err)
+	}
+	if n := MustCount(t, x); n != 600 {
+		t.Fatalf("%d documents, want 600", n)
+	}
+
+	t.Run("IndexingAgainReplaces", func(t *testing.T) {
+		if err := x.Index(ctx, indexer.Document{ID: docs[0].ID, Title: "行政复议决定书"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := MustCount(t, x); n != 600 {
+			t.Errorf("%d documents after replacing one, want 600", n)
+		}
+		if got := MustSearch(t, x, wordsQuery(t, x, "行政复议")); !slices.Equal(got, []string{docs[0].ID}) {
+			t.Errorf("replaced document: search finds %v", got)
+		}
+	})
+
+	t.Run("DeleteRemoves", func(t *testing.T) {
+		ids := []string{docs[1].ID, docs[2].ID, "never-indexed"}
+		if err := x.Delete(ctx, ids...); err != nil {
+			t.Fatal(err)
+		}
+		if n := MustCount(t, x); n != 598 {
+			t.Errorf("%d documents after deleting two, want 598", n)
+		}
+	})
+
+	t.Run("ErrNoID", func(t *testing.T) {
+		if err := x.Index(ctx, indexer.Document{Title: "无编号"}); err == nil {
+			t.Error("a document without ID was indexed")
+		}
+	})
+
+	t.Run("ErrCanceled", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		err := x.Index(cctx, indexer.Document{ID: "late", Title: "通知"})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Index with a canceled context: err = %v", err)
+		}
+		if err := x.Delete(cctx, docs[3].ID); !errors.Is(err, context.Canceled) {
+			t.Errorf("Delete with a canceled context: err = %v", err)
+		}
+	})
+
+	t.Run("NothingToDoIsNoError", func(t *testing.T) {
+		if err := x.Index(ctx); err != nil {
+			t.Error(err)
+		}
+		if err := x.Delete(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+func TestFields(t *testing.T) {
+	x := MustTestIndex(t)
+	staff := indexer.Document{
+		ID: "staff1", Title: "关于行政许可事项的通知", Organ: "某市工业和信息化局", Category: "政策法规及规范性文件",
+		Topic: "工业、交通", DocType: "通知", Validity: "有效", Status: "draft", Attribute: "依申请公开", Section: "办公室",
+		Keywords: "行政许可 营商环境", FormedAt: time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC),
+		PublishedAt: time.Date(2024, 3, 8, 9, 30, 0, 0, time.UTC), UpdatedAt: time.Date(2024, 3, 9, 10, 0, 0, 0, time.UTC),
+	}
+	if err := x.Index(context.Background(), staff); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("StoredValuesComeBack", func(t *testing.T) {
+		req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{"staff1"}))
+		req.Fields = []string{"*"}
+		res, err := x.Bleve().Search(req)
+		if err != nil || len(res.Hits) != 1 {
+			t.Fatalf("%v %v", res, err)
+		}
+		f := res.Hits[0].Fields
+		for field, want := range map[string]string{
+			indexer.FieldTitle: staff.Title, indexer.FieldOrgan: staff.Organ, indexer.FieldCategory: staff.Category,
+			indexer.FieldTopic: staff.Topic, indexer.FieldDocType: staff.DocType, indexer.FieldValidity: staff.Validity,
+			indexer.FieldStatus: staff.Status, indexer.FieldAttribute: staff.Attribute, indexer.FieldSection: staff.Section,
+			indexer.FieldYear: "2024", indexer.FieldFormedAt: "2024-03-05T00:00:00Z",
+			indexer.FieldPublishedAt: "2024-03-08T09:30:00Z", indexer.FieldUpdatedAt: "2024-03-09T10:00:00Z",
+		} {
+			if got, _ := f[field].(string); got != want {
+				t.Errorf("stored %s = %v, want %q", field, f[field], want)
+			}
+		}
+		for _, field := range []string{indexer.FieldKeywords, indexer.FieldDocNoNorm, indexer.FieldDocNoTail, indexer.FieldDocNo, indexer.FieldBody} {
+			if v, ok := f[field]; ok {
+				t.Errorf("%s is stored (%v); it is indexed only or was empty", field, v)
+			}
+		}
+	})
+
+	t.Run("KeywordsAreSearchable", func(t *testing.T) {
+		q := bleve.NewTermQuery("营商环境")
+		q.SetField(indexer.FieldKeywords)
+		if got := MustSearch(t, x, q); !slices.Equal(got, []string{"staff1"}) {
+			t.Errorf("found %v", got)
+		}
+	})
+
+	t.Run("FacetsHaveNoEmptyValues", func(t *testing.T) {
+		req := bleve.NewSearchRequest(bleve.NewMatchAllQuery())
+		for _, f := range []string{indexer.FieldOrgan, indexer.FieldYear, indexer.FieldCategory} {
+			req.AddFacet(f, bleve.NewFacetRequest(f, 10))
+		}
+		res, err := x.Bleve().Search(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		years := map[string]int{}
+		for _, tf := range res.Facets[indexer.FieldYear].Terms.Terms() {
+			years[tf.Term] = tf.Count
+		}
+		want := map[string]int{"2019": 2, "2021": 1, "1954": 1, "2024": 1}
+		for y, n := range want {
+			if years[y] != n {
+				t.Errorf("year facet %s = %d, want %d (all: %v)", y, years[y], n, years)
+			}
+		}
+		if len(years) != len(want) {
+			t.Errorf("year facet %v, want %v", years, want)
+		}
+		if res.Facets[indexer.FieldCategory].Total != 1 {
+			t.Errorf("category facet counts %d values, want 1: empty categories must not count", res.Facets[indexer.FieldCategory].Total)
+		}
+		for _, tf := range res.Facets[indexer.FieldOrgan].Terms.Terms() {
+			if tf.Term == "" {
+				t.Error("organ facet has an empty value")
+			}
+		}
+	})
+
+	t.Run("DatesSortAndFilter", func(t *testing.T) {
+		from := time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
+		q := bleve.NewDateRangeQuery(from, time.Time{})
+		q.SetField(indexer.FieldFormedAt)
+		req := bleve.NewSearchRequest(q)
+		req.SortBy([]string{"-" + indexer.FieldFormedAt})
+		res, err := x.Bleve().Search(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		if want := []string{"staff1", "law_pipl", "seed000", "law_ogi"}; !slices.Equal(got, want) {
+			t.Errorf("formed since 2019, newest first: %v, want %v", got, want)
+		}
+	})
+
+	t.Run("DocNoFoundInEveryWriting", func(t *testing.T) {
+		for _, written := range []string{"韶工信〔2019〕12号", "韶工信[2019]12号", "韶工信（２０１９）第12号", "韶工信 2019年 12 号"} {
+			q := bleve.NewTermQuery(catalogue.NormalizeDocNo(written))
+			q.SetField(indexer.FieldDocNoNorm)
+			if got := MustSearch(t, x, q); !slices.Equal(got, []string{"seed000"}) {
+				t.Errorf("%s: found %v", written, got)
+			}
+		}
+		q := bleve.NewTermQuery("〔2019〕12号")
+		q.SetField(indexer.FieldDocNoTail)
+		if got := MustSearch(t, x, q); !slices.Equal(got, []string{"seed000"}) {
+			t.Errorf("〔2019〕12号 without prefix: found %v", got)
+		}
+	})
+
+	t.Run("IndexNoFoundExactly", func(t *testing.T) {
+		q := bleve.NewTermQuery("11440200007041827X/2019-00012")
+		q.SetField(indexer.FieldIndexNo)
+		if got := MustSearch(t, x, q); !slices.Equal(got, []string{"seed000"}) {
+			t.Errorf("found %v", got)
+		}
+	})
+
+	t.Run("StrayDocumentsAreNotIndexed", func(t *testing.T) {
+		stray := map[string]any{"title": "绝密文件", "secret": "绝密"}
+		if err := x.Bleve().Index("stray", stray); err != nil {
+			t.Fatal(err)
+		}
+		for _, field := range []string{"title", "secret", "_all"} {
+			q := bleve.NewTermQuery("绝密")
+			q.SetField(field)
+			if got := MustSearch(t, x, q); len(got) != 0 {
+				t.Errorf("stray document found in %s: %v", field, got)
+			}
+		}
+	})
+}
