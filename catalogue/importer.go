@@ -1,0 +1,456 @@
+package catalogue
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// ImportRecord is one line of the import format (CONTRACT.md): a published
+// 主动公开 entry of an existing catalogue being migrated in.
+type ImportRecord struct {
+	Title       string             `json:"title"`
+	Organ       string             `json:"organ"`
+	FormedAt    string             `json:"formed_at"`
+	DocNo       string             `json:"doc_no"`
+	IndexNo     string             `json:"index_no"`
+	PublishedAt string             `json:"published_at"`
+	Category    string             `json:"category"`
+	Topic       string             `json:"topic"`
+	DocType     string             `json:"doc_type"`
+	Keywords    []string           `json:"keywords"`
+	Summary     string             `json:"summary"`
+	Body        string             `json:"body"`
+	Validity    string             `json:"validity"`
+	EffectiveAt string             `json:"effective_at"`
+	Attachments []ImportAttachment `json:"attachments"`
+	SourceURL   string             `json:"source_url"`
+}
+
+// ImportAttachment names a file beside the JSONL file.
+type ImportAttachment struct {
+	Name string `json:"name"`
+	Path string `json:"path"`
+}
+
+// MaxImportLineBytes bounds one JSONL line; a longer line is reported and skipped.
+const MaxImportLineBytes = 16 << 20
+
+// ImportKey identifies the entry a record describes across imports: its
+// 索引号 when it has one, else organ, title, date and 文号 together.
+func (r *ImportRecord) ImportKey() string {
+	if no := strings.TrimSpace(r.IndexNo); no != "" {
+		return "index_no\x00" + no
+	}
+	return strings.Join([]string{"record", strings.TrimSpace(r.Organ), strings.TrimSpace(r.Title),
+		strings.TrimSpace(r.FormedAt), NormalizeDocNo(r.DocNo)}, "\x00")
+}
+
+// importID derives the entry id from the import key, so that importing the
+// same line twice lands on the same id and the second create is refused.
+func importID(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:10])
+}
+
+// content validates the record and turns it into entry content, without
+// attachments.
+func (r *ImportRecord) content() (Content, Date, error) {
+	var published Date
+	c := Content{
+		Title:     strings.TrimSpace(r.Title),
+		Organ:     strings.TrimSpace(r.Organ),
+		DocNo:     strings.TrimSpace(r.DocNo),
+		Category:  strings.TrimSpace(r.Category),
+		Topic:     strings.TrimSpace(r.Topic),
+		DocType:   strings.TrimSpace(r.DocType),
+		Keywords:  r.Keywords,
+		Summary:   strings.TrimSpace(r.Summary),
+		Body:      r.Body,
+		Validity:  strings.TrimSpace(r.Validity),
+		SourceURL: strings.TrimSpace(r.SourceURL),
+	}
+	if strings.TrimSpace(r.FormedAt) == "" {
+		return c, published, Errorf(EINVALID, "缺少生成日期（formed_at）")
+	}
+	var err error
+	if c.FormedAt, err = ParseDate(strings.TrimSpace(r.FormedAt)); err != nil {
+		return c, published, Errorf(EINVALID, "生成日期（formed_at）%q 不是有效的 YYYY-MM-DD 日期", r.FormedAt)
+	}
+	if r.PublishedAt != "" {
+		if published, err = ParseDate(strings.TrimSpace(r.PublishedAt)); err != nil {
+			return c, published, Errorf(EINVALID, "发布日期（published_at）%q 不是有效的 YYYY-MM-DD 日期", r.PublishedAt)
+		}
+	}
+	if r.EffectiveAt != "" {
+		if c.EffectiveAt, err = ParseDate(strings.TrimSpace(r.EffectiveAt)); err != nil {
+			return c, published, Errorf(EINVALID, "生效日期（effective_at）%q 不是有效的 YYYY-MM-DD 日期", r.EffectiveAt)
+		}
+	}
+	if c.Validity == "" {
+		c.Validity = ValidityInForce
+	}
+	if strings.TrimSpace(c.Body) == "" && len(r.Attachments) == 0 {
+		return c, published, Errorf(EINVALID, "正文（body）和附件（attachments）至少要有一项")
+	}
+	// Attachments are checked once stored; validate the rest now so a bad
+	// line stores nothing.
+	probe := c
+	if probe.Body == "" {
+		probe.Body = "-"
+	}
+	if err := probe.Validate(); err != nil {
+		return c, published, err
+	}
+	return c, published, nil
+}
+
+// ImportOutcome says what happened to one line.
+type ImportOutcome string
+
+// Import outcomes.
+const (
+	ImportCreated   ImportOutcome = "created"
+	ImportDuplicate ImportOutcome = "duplicate" // imported before: nothing added
+	ImportFailed    ImportOutcome = "failed"
+)
+
+// ImportResult reports one line of an import.
+type ImportResult struct {
+	Line    int
+	ID      string
+	IndexNo string
+	Outcome ImportOutcome
+	Err     error
+}
+
+// ImportSummary counts the outcomes of an import.
+type ImportSummary struct {
+	Lines, Created, Duplicates, Failed int
+	Elapsed                            time.Duration
+}
+
+// ImportOptions tunes an import.
+type ImportOptions struct {
+	Actor   string // recorded in the audit trail
+	Workers int    // lines processed at once; default 4
+	// Report is called once per non-blank line, from one goroutine at a
+	// time, in no particular order.
+	Report func(ImportResult)
+}
+
+// ImportFile imports the JSONL file name inside fsys; attachment paths are
+// relative to the file's directory and may not leave fsys. Every line is
+// handled on its own: a bad line is reported and the others still import.
+// It returns an error only when the file itself cannot be read; failed
+// lines are counted in the summary.
+func (s *Service) ImportFile(ctx context.Context, fsys fs.FS, name string, opts ImportOptions) (ImportSummary, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return ImportSummary{}, fmt.Errorf("catalogue: import %s: %w", name, err)
+	}
+	defer f.Close()
+	return s.Import(ctx, f, fsys, path.Dir(name), opts)
+}
+
+type importLine struct {
+	n    int
+	data []byte
+	err  error
+}
+
+// Import imports JSON Lines from r; dir is the directory in fsys that
+// attachment paths are relative to.
+func (s *Service) Import(ctx context.Context, r io.Reader, fsys fs.FS, dir string, opts ImportOptions) (ImportSummary, error) {
+	start := time.Now()
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = 4
+	}
+	if opts.Actor == "" {
+		opts.Actor = "import"
+	}
+	lines := make(chan importLine)
+	results := make(chan ImportResult)
+	batch := newIndexBatcher(s)
+
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for l := range lines {
+				res := ImportResult{Line: l.n, Outcome: ImportFailed, Err: l.err}
+				if l.err == nil {
+					res = s.importLine(ctx, l.n, l.data, fsys, dir, opts.Actor, batch)
+				}
+				results <- res
+			}
+		}()
+	}
+
+	var readErr error
+	go func() {
+		defer close(lines)
+		readErr = readLines(ctx, r, lines)
+	}()
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	var sum ImportSummary
+	for res := range results {
+		sum.Lines++
+		switch res.Outcome {
+		case ImportCreated:
+			sum.Created++
+		case ImportDuplicate:
+			sum.Duplicates++
+		default:
+			sum.Failed++
+		}
+		if opts.Report != nil {
+			opts.Report(res)
+		}
+	}
+	if err := batch.flush(ctx); err != nil {
+		// The records are stored and public; only the index lags. A
+		// reindex or the next start-up reconciliation repairs it.
+		return sum, fmt.Errorf("catalogue: import: index: %w", err)
+	}
+	sum.Elapsed = time.Since(start)
+	if readErr != nil {
+		return sum, fmt.Errorf("catalogue: import: read: %w", readErr)
+	}
+	return sum, ctx.Err()
+}
+
+// readLines splits r into lines, numbered from 1, skipping blank ones. An
+// overlong line is reported as an error on its own line, not the file.
+func readLines(ctx context.Context, r io.Reader, out chan<- importLine) error {
+	br := bufio.NewReaderSize(r, 1<<20)
+	n := 0
+	for {
+		n++
+		var buf []byte
+		tooLong := false
+		for {
+			frag, isPrefix, err := br.ReadLine()
+			if err == io.EOF {
+				if len(buf) == 0 && !tooLong {
+					return nil
+				}
+				break
+			}
+			if err != nil {
+				return err
+			}
+			if !tooLong {
+				buf = append(buf, frag...)
+				if len(buf) > MaxImportLineBytes {
+					tooLong, buf = true, nil
+				}
+			}
+			if !isPrefix {
+				break
+			}
+		}
+		line := importLine{n: n, data: buf}
+		switch {
+		case tooLong:
+			line.err = Errorf(ETOOLARGE, "这一行超过 %d MB", MaxImportLineBytes>>20)
+		case len(bytes.TrimSpace(buf)) == 0:
+			continue
+		}
+		select {
+		case out <- line:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (s *Service) importLine(ctx context.Context, n int, data []byte, fsys fs.FS, dir, actor string, batch *indexBatcher) ImportResult {
+	res := ImportResult{Line: n, Outcome: ImportFailed}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a BOM from spreadsheet tools
+	if !utf8.Valid(data) {
+		res.Err = Errorf(EINVALID, "不是有效的 UTF-8 文本")
+		return res
+	}
+	var rec ImportRecord
+	if err := json.Unmarshal(data, &rec); err != nil {
+		res.Err = Errorf(EINVALID, "不是有效的 JSON：%s", jsonErrorText(err))
+		return res
+	}
+	content, published, err := rec.content()
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	key := rec.ImportKey()
+	res.ID = importID(key)
+	if existing, err := s.Records.Entry(ctx, res.ID); err == nil {
+		res.Outcome, res.IndexNo = ImportDuplicate, existing.IndexNo
+		return res
+	} else if !IsNotFound(err) {
+		res.Err = err
+		return res
+	}
+
+	for _, a := range rec.Attachments {
+		att, err := s.importAttachment(ctx, fsys, dir, a)
+		if err != nil {
+			res.Err = err
+			return res
+		}
+		content.Attachments = append(content.Attachments, att)
+	}
+
+	now := s.now().UTC()
+	publishedAt := now
+	if !published.IsZero() {
+		publishedAt = published.Time()
+	}
+	e := &Entry{
+		ID:        res.ID,
+		IndexNo:   strings.TrimSpace(rec.IndexNo),
+		Kind:      KindDocument,
+		Attribute: Proactive,
+		Status:    StatusPublished,
+		Draft:     content,
+		Versions:  []Version{{Number: 1, Content: content, PublishedAt: publishedAt}},
+		ImportKey: key,
+		CreatedAt: now,
+		UpdatedAt: now,
+		Audit: []AuditEvent{{At: now, Actor: actor, Role: "import", Action: "import",
+			To: StatusPublished, Comment: fmt.Sprintf("由导入文件第 %d 行迁入", n)}},
+	}
+	if err := s.AllocateIndexNo(ctx, e, &content); err != nil {
+		if IsConflict(err) {
+			err = Errorf(ECONFLICT, "索引号 %s 已被另一条目使用", e.IndexNo)
+		}
+		res.Err = err
+		return res
+	}
+	res.IndexNo = e.IndexNo
+	if err := s.Records.CreateEntry(ctx, e); err != nil {
+		if IsConflict(err) { // the same line twice in one file, racing
+			res.Outcome = ImportDuplicate
+			return res
+		}
+		res.Err = err
+		return res
+	}
+	p, proj, err := s.SyncPublic(ctx, e)
+	if err != nil {
+		// The record is safe in the store; reconciliation will publish it.
+		res.Err = fmt.Errorf("已保存但未能发布到公开站点（将在下次启动或 reindex 时补齐）：%w", err)
+		return res
+	}
+	res.Outcome = ImportCreated
+	batch.add(ctx, e, p, proj)
+	return res
+}
+
+func (s *Service) importAttachment(ctx context.Context, fsys fs.FS, dir string, a ImportAttachment) (Attachment, error) {
+	rel := strings.TrimPrefix(path.Clean("/"+strings.ReplaceAll(a.Path, "\\", "/")), "/")
+	if a.Path == "" || strings.HasPrefix(a.Path, "/") || strings.Contains(a.Path, "..") || !fs.ValidPath(rel) {
+		return Attachment{}, Errorf(EINVALID, "附件路径 %q 无效：必须是相对于导入文件的路径", a.Path)
+	}
+	f, err := fsys.Open(path.Join(dir, rel))
+	if err != nil {
+		return Attachment{}, Errorf(EINVALID, "找不到附件 %q", a.Path)
+	}
+	defer f.Close()
+	name := a.Name
+	if name == "" {
+		name = path.Base(rel)
+	}
+	att, err := s.Records.PutFile(ctx, f, name, s.Settings.MaxUploadBytes)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if err := s.ExtractAndKeepText(ctx, &att); err != nil {
+		return Attachment{}, err
+	}
+	return att, nil
+}
+
+func jsonErrorText(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("第 %d 个字节处语法错误", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("字段 %s 的类型应为 %s", te.Field, te.Type)
+	}
+	return err.Error()
+}
+
+// indexBatcher collects freshly imported entries and indexes them in
+// batches, which is many times faster than one document at a time.
+type indexBatcher struct {
+	s      *Service
+	mu     sync.Mutex
+	staff  []*Entry
+	public []*PublicEntry
+	gone   []string
+	err    error
+}
+
+const indexBatchSize = 256
+
+func newIndexBatcher(s *Service) *indexBatcher { return &indexBatcher{s: s} }
+
+func (b *indexBatcher) add(ctx context.Context, e *Entry, p *PublicEntry, proj Projection) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.staff = append(b.staff, e)
+	if proj == ProjectEntry {
+		b.public = append(b.public, p)
+	} else {
+		b.gone = append(b.gone, e.ID)
+	}
+	if len(b.staff) >= indexBatchSize {
+		b.flushLocked(ctx)
+	}
+}
+
+func (b *indexBatcher) flush(ctx context.Context) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.flushLocked(ctx)
+	return b.err
+}
+
+func (b *indexBatcher) flushLocked(ctx context.Context) {
+	if b.err != nil {
+		return
+	}
+	if b.s.StaffIndex != nil && len(b.staff) > 0 {
+		b.err = b.s.StaffIndex.IndexEntries(ctx, b.staff...)
+	}
+	if b.err == nil && b.s.PublicIndex != nil {
+		if len(b.public) > 0 {
+			b.err = b.s.PublicIndex.IndexPublic(ctx, b.public...)
+		}
+		if b.err == nil && len(b.gone) > 0 {
+			b.err = b.s.PublicIndex.DeletePublic(ctx, b.gone...)
+		}
+	}
+	b.staff, b.public, b.gone = b.staff[:0], b.public[:0], b.gone[:0]
+}

@@ -1,0 +1,242 @@
+package catalogue
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Service carries out the catalogue's use cases on top of the stores and
+// indexes it is given. It is the only writer of the public projection.
+type Service struct {
+	Records     RecordStore
+	Public      PublicSite
+	PublicIndex PublicIndex
+	StaffIndex  StaffIndex
+	Extract     TextExtractor
+	Settings    Settings
+	Calendar    *Calendar
+	Log         *slog.Logger
+	Now         func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+// NewEntryID returns a fresh random entry id.
+func NewEntryID() string {
+	var b [10]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// AllocateIndexNo gives e its 索引号 if it has none: the organ's code (or the
+// agency's), the year the information was formed, and the next serial of
+// that sequence. Numbers already claimed (for example by an imported entry)
+// are skipped, so a number is never held by two entries.
+func (s *Service) AllocateIndexNo(ctx context.Context, e *Entry, c *Content) error {
+	if e.IndexNo != "" {
+		return s.Records.ClaimIndexNo(ctx, e.IndexNo, e.ID)
+	}
+	front, ok := s.Settings.OrganCode(c.Organ)
+	if !ok {
+		front = s.Settings.Agency.Code
+	}
+	year := c.FormedAt.Year
+	for range 100 {
+		serial, err := s.Records.NextIndexSerial(ctx, front, year)
+		if err != nil {
+			return err
+		}
+		no, err := FormatIndexNo(front, year, serial)
+		if err != nil {
+			return err
+		}
+		switch err := s.Records.ClaimIndexNo(ctx, no, e.ID); ErrorCode(err) {
+		case "":
+			e.IndexNo = no
+			return nil
+		case ECONFLICT:
+			continue // held by an imported entry: take the next serial
+		default:
+			return err
+		}
+	}
+	return Errorf(EINTERNAL, "无法分配索引号：%s/%d 的编号连续被占用", front, year)
+}
+
+// attachmentText returns the extracted text of the attachments, as stored
+// when they were uploaded.
+func (s *Service) attachmentText(ctx context.Context, atts []Attachment) (string, error) {
+	var b strings.Builder
+	for _, a := range atts {
+		t, err := s.Records.Text(ctx, a.SHA256)
+		if err != nil {
+			return "", err
+		}
+		if t != "" {
+			b.WriteString(t)
+			b.WriteString("\n")
+		}
+	}
+	return b.String(), nil
+}
+
+// ExtractAndKeepText extracts the text of a stored attachment and keeps it
+// beside the file. A file whose text cannot be extracted is still kept: the
+// reason is recorded on the attachment.
+func (s *Service) ExtractAndKeepText(ctx context.Context, a *Attachment) error {
+	if s.Extract == nil {
+		return nil
+	}
+	rc, err := s.Records.OpenFile(ctx, a.SHA256)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	text, err := s.Extract(ctx, rc, a.Name, a.ContentType)
+	if err != nil {
+		a.ExtractError = err.Error()
+		s.log().Warn("attachment text not extracted", "file", a.Name, "sha256", a.SHA256, "err", err)
+		return nil
+	}
+	a.ExtractError = ""
+	return s.Records.PutText(ctx, a.SHA256, text)
+}
+
+// SyncPublic makes the public projection of e match what PublicRecord says:
+// writes the public record (or notice) or deletes it. It does not touch the
+// public index; the caller indexes the returned record when the projection
+// is ProjectEntry and removes the id from the index otherwise.
+func (s *Service) SyncPublic(ctx context.Context, e *Entry) (*PublicEntry, Projection, error) {
+	var text string
+	if cur := e.Current(); cur != nil && e.IsPublic() {
+		var err error
+		if text, err = s.attachmentText(ctx, cur.Content.Attachments); err != nil {
+			return nil, 0, err
+		}
+	}
+	p, proj := PublicRecord(e, text)
+	switch proj {
+	case ProjectNothing:
+		if err := s.Public.DeleteEntry(ctx, e.ID); err != nil {
+			return nil, proj, err
+		}
+	default:
+		if err := s.Public.PutEntry(ctx, p, s.Records); err != nil {
+			return nil, proj, err
+		}
+	}
+	return p, proj, nil
+}
+
+// publishIndexes brings both indexes up to date for e after its public
+// projection was synced.
+func (s *Service) publishIndexes(ctx context.Context, e *Entry, p *PublicEntry, proj Projection) error {
+	if s.StaffIndex != nil {
+		if err := s.StaffIndex.IndexEntries(ctx, e); err != nil {
+			return err
+		}
+	}
+	if s.PublicIndex == nil {
+		return nil
+	}
+	if proj == ProjectEntry {
+		return s.PublicIndex.IndexPublic(ctx, p)
+	}
+	return s.PublicIndex.DeletePublic(ctx, e.ID)
+}
+
+// ReconcileReport counts what Reconcile found and mended.
+type ReconcileReport struct {
+	Entries   int // internal entries examined
+	Public    int // entries that belong on the public side
+	Rewritten int // public records written because they were missing or stale
+	Removed   int // public records removed because they should not be public
+}
+
+// Reconcile makes the public projection equal exactly to the projections of
+// the internal records: it writes every missing or stale public record and
+// removes every public record that no internal entry justifies. It is run
+// after an unclean stop and by `gongkai reindex`, so a crash between the
+// steps of publishing never leaves a leak or a loss behind.
+func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
+	var rep ReconcileReport
+	want := make(map[string]bool)
+	err := s.Records.ListEntries(ctx, func(e *Entry) error {
+		rep.Entries++
+		var text string
+		if cur := e.Current(); cur != nil && e.IsPublic() {
+			var err error
+			if text, err = s.attachmentText(ctx, cur.Content.Attachments); err != nil {
+				return err
+			}
+		}
+		p, proj := PublicRecord(e, text)
+		if proj == ProjectNothing {
+			return nil
+		}
+		want[e.ID] = true
+		rep.Public++
+		have, err := s.Public.Entry(ctx, e.ID)
+		if err == nil && samePublic(have, p) {
+			return nil
+		}
+		if err != nil && ErrorCode(err) != ENOTFOUND {
+			return err
+		}
+		rep.Rewritten++
+		return s.Public.PutEntry(ctx, p, s.Records)
+	})
+	if err != nil {
+		return rep, fmt.Errorf("catalogue: reconcile: %w", err)
+	}
+	var stray []string
+	err = s.Public.ListEntries(ctx, func(p *PublicEntry) error {
+		if !want[p.ID] {
+			stray = append(stray, p.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, fmt.Errorf("catalogue: reconcile: %w", err)
+	}
+	for _, id := range stray {
+		if err := s.Public.DeleteEntry(ctx, id); err != nil {
+			return rep, fmt.Errorf("catalogue: reconcile: remove %s: %w", id, err)
+		}
+		rep.Removed++
+	}
+	return rep, nil
+}
+
+// samePublic compares two public records by the fields that are persisted.
+func samePublic(a, b *PublicEntry) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && string(ja) == string(jb)
+}
+
+// IsConflict reports whether err says the state changed underneath.
+func IsConflict(err error) bool { return ErrorCode(err) == ECONFLICT }
+
+// IsNotFound reports whether err says the thing does not exist.
+func IsNotFound(err error) bool { return ErrorCode(err) == ENOTFOUND }

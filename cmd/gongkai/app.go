@@ -1,0 +1,351 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"gongkai/catalogue"
+	"gongkai/demo"
+	"gongkai/indexer"
+	"gongkai/indexer/extract"
+	"gongkai/search"
+	"gongkai/storage"
+	"gongkai/storage/fs"
+	"gongkai/storage/minio"
+	"gongkai/web"
+)
+
+// Main holds the process's parts, opened in order by Open and closed in
+// reverse by Close.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+	stdout io.Writer
+
+	lock    *os.File
+	Bucket  storage.Bucket
+	Records *storage.Records
+	Public  *storage.PublicSite
+
+	PublicIndex *search.Index
+	StaffIndex  *search.Index
+	Service     *catalogue.Service
+
+	// Addr is the address the server listens on once Serve has started
+	// (useful with --addr 127.0.0.1:0 in tests).
+	Addr chan string
+}
+
+// NewMain returns an unopened Main.
+func NewMain(c Config, stdout, stderr io.Writer) *Main {
+	var h slog.Handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
+	if c.LogFormat == "json" {
+		h = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
+	}
+	return &Main{Config: c, Log: slog.New(h), stdout: stdout, Addr: make(chan string, 1)}
+}
+
+const dirtyMarker = "unclean-shutdown"
+
+// OpenOffline opens the store and indexes for a maintenance command; it
+// fails if a server (or another command) is using the data dir.
+func (m *Main) OpenOffline(ctx context.Context) error { return m.open(ctx) }
+
+// Open opens everything the server needs, repairs what an unclean stop may
+// have left, and loads the demo catalogue when asked.
+func (m *Main) Open(ctx context.Context) error {
+	if err := m.open(ctx); err != nil {
+		return err
+	}
+	if m.Config.Demo {
+		if err := m.loadDemo(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *Main) open(ctx context.Context) error {
+	c := m.Config
+	if err := os.MkdirAll(c.Data, 0o750); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	if err := m.lockDataDir(); err != nil {
+		return err
+	}
+	switch c.Store {
+	case "minio":
+		b, err := minio.New(ctx, minio.Config{Endpoint: c.MinIOEndpoint, AccessKey: c.MinIOAccessKey,
+			SecretKey: c.MinIOSecretKey, Bucket: c.MinIOBucket, Secure: c.MinIOSecure})
+		if err != nil {
+			return err
+		}
+		m.Bucket = b
+	default:
+		b, err := fs.New(filepath.Join(c.Data, "store"))
+		if err != nil {
+			return err
+		}
+		m.Bucket = b
+	}
+	m.Records = storage.NewRecords(m.Bucket)
+	m.Public = storage.NewPublicSite(m.Bucket)
+
+	settings, calendar, err := storage.LoadConfiguration(ctx, m.Bucket)
+	if err != nil {
+		return err
+	}
+	if missing := calendar.MissingYears(catalogue.DateOf(time.Now()), catalogue.DateOf(time.Now().AddDate(0, 3, 0))); len(missing) > 0 {
+		m.Log.Warn("working-day calendar has no data for these years; deadlines there are estimates", "years", missing)
+	}
+
+	// Staff-added words for the Chinese tokenizer, one a line. A change
+	// alters the index version, so the indexes are rebuilt to use them.
+	if userDict := filepath.Join(c.Data, "userdict.txt"); fileExists(userDict) {
+		if err := indexer.LoadUserDictFile(userDict); err != nil {
+			return fmt.Errorf("user dictionary %s: %w", userDict, err)
+		}
+	}
+	pub, pubFresh, err := search.OpenIndex(filepath.Join(c.Data, "index", "public"))
+	if err != nil {
+		return err
+	}
+	m.PublicIndex = pub
+	staff, staffFresh, err := search.OpenIndex(filepath.Join(c.Data, "index", "staff"))
+	if err != nil {
+		return err
+	}
+	m.StaffIndex = staff
+
+	m.Service = &catalogue.Service{
+		Records:     m.Records,
+		Public:      m.Public,
+		PublicIndex: m.PublicIndex,
+		StaffIndex:  m.StaffIndex,
+		Extract:     extractText,
+		Settings:    settings,
+		Calendar:    calendar,
+		Log:         m.Log,
+	}
+
+	marker := filepath.Join(c.Data, dirtyMarker)
+	_, statErr := os.Stat(marker)
+	unclean := statErr == nil
+	if err := os.WriteFile(marker, []byte(time.Now().Format(time.RFC3339)), 0o640); err != nil {
+		return fmt.Errorf("write %s: %w", marker, err)
+	}
+	if unclean {
+		m.Log.Warn("the last run did not stop cleanly: reconciling the public projection and rebuilding the indexes")
+		rep, err := m.Service.Reconcile(ctx)
+		if err != nil {
+			return err
+		}
+		m.Log.Info("reconciled", "entries", rep.Entries, "public", rep.Public, "rewritten", rep.Rewritten, "removed", rep.Removed)
+		pubFresh, staffFresh = true, true
+	}
+	if pubFresh || staffFresh {
+		if err := m.rebuild(ctx, pubFresh, staffFresh); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func extractText(ctx context.Context, r io.Reader, name, contentType string) (string, error) {
+	res, err := extract.Text(ctx, r, name, contentType, extract.DefaultLimits())
+	return res.Text, err
+}
+
+// lockDataDir takes an exclusive lock on the data dir for this process's
+// lifetime, so a maintenance command cannot run beside a server.
+func (m *Main) lockDataDir() error {
+	path := filepath.Join(m.Config.Data, "gongkai.lock")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o640)
+	if err != nil {
+		return fmt.Errorf("open lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return fmt.Errorf("data dir %s is in use by a running gongkai server or command; stop it first, or use the admin API for online import", m.Config.Data)
+		}
+		return fmt.Errorf("lock data dir: %w", err)
+	}
+	_ = f.Truncate(0)
+	fmt.Fprintf(f, "%d\n", os.Getpid())
+	m.lock = f
+	return nil
+}
+
+// rebuild fills fresh indexes from the store, the source of truth: the
+// public index from the public projection only, the staff index from the
+// internal records.
+func (m *Main) rebuild(ctx context.Context, public, staff bool) error {
+	start := time.Now()
+	if public {
+		n, err := m.PublicIndex.RebuildPublic(ctx, m.Public)
+		if err != nil {
+			return fmt.Errorf("rebuild public index: %w", err)
+		}
+		m.Log.Info("public index rebuilt", "entries", n, "took", time.Since(start).Round(time.Millisecond))
+	}
+	if staff {
+		start = time.Now()
+		n, err := m.StaffIndex.RebuildStaff(ctx, m.Records)
+		if err != nil {
+			return fmt.Errorf("rebuild staff index: %w", err)
+		}
+		m.Log.Info("staff index rebuilt", "entries", n, "took", time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// Reindex reconciles the public projection with the records and rebuilds
+// both indexes from scratch.
+func (m *Main) Reindex(ctx context.Context) error {
+	rep, err := m.Service.Reconcile(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.stdout, "reconciled: %d entries, %d public, %d public records rewritten, %d removed\n",
+		rep.Entries, rep.Public, rep.Rewritten, rep.Removed)
+	if err := m.PublicIndex.Clear(); err != nil {
+		return err
+	}
+	if err := m.StaffIndex.Clear(); err != nil {
+		return err
+	}
+	if err := m.rebuild(ctx, true, true); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.stdout, "reindexed: public %d, staff %d documents\n", m.PublicIndex.Count(), m.StaffIndex.Count())
+	return nil
+}
+
+func (m *Main) loadDemo(ctx context.Context) error {
+	empty := true
+	if err := m.Records.ListEntries(ctx, func(*catalogue.Entry) error { empty = false; return errStopList }); err != nil && !errors.Is(err, errStopList) {
+		return err
+	}
+	if !empty {
+		m.Log.Info("data dir already has entries: demo catalogue not loaded")
+		return nil
+	}
+	m.Log.Info("loading the demo catalogue")
+	r, err := demo.Open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	sum, err := m.Service.Import(ctx, r, demo.FS, ".", catalogue.ImportOptions{Actor: "demo", Report: func(res catalogue.ImportResult) {
+		if res.Err != nil {
+			m.Log.Error("demo line not imported", "line", res.Line, "err", res.Err)
+		}
+	}})
+	if err != nil {
+		return err
+	}
+	m.Log.Info("demo catalogue loaded", "entries", sum.Created, "took", sum.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(m.stdout, "演示目录已载入：%d 条。数据来源：%s\n", sum.Created, demo.Attribution)
+	return nil
+}
+
+var errStopList = errors.New("stop listing")
+
+// Serve runs the HTTP server until ctx is cancelled, then shuts down
+// gracefully, letting requests in flight finish.
+func (m *Main) Serve(ctx context.Context) error {
+	h, err := web.New(web.Deps{
+		Public:      m.Public,
+		PublicIndex: m.PublicIndex,
+		Service:     m.Service,
+		Ready:       m.ready,
+		Log:         m.Log,
+		Version:     Version,
+		Attribution: demo.Attribution,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads
+		WriteTimeout:      5 * time.Minute, // downloads, exports
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
+	}
+	addr := ln.Addr().String()
+	m.Addr <- addr
+	m.Log.Info("serving", "addr", "http://"+addr, "data", m.Config.Data, "store", m.Config.Store)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	m.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// ready reports whether the store and the public index can serve.
+func (m *Main) ready(ctx context.Context) error {
+	if _, err := m.Bucket.Stat(ctx, "internal/health-probe"); err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("object store: %w", err)
+	}
+	if _, err := m.PublicIndex.DocCount(); err != nil {
+		return fmt.Errorf("public index: %w", err)
+	}
+	return nil
+}
+
+// Close releases everything Open took, in reverse order. A clean close
+// removes the unclean-shutdown marker.
+func (m *Main) Close() error {
+	var errs []error
+	clean := true
+	for _, idx := range []*search.Index{m.StaffIndex, m.PublicIndex} {
+		if idx != nil {
+			if err := idx.Close(); err != nil {
+				errs = append(errs, err)
+				clean = false
+			}
+		}
+	}
+	if m.Bucket != nil {
+		if err := m.Bucket.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if m.lock != nil {
+		if clean && m.Service != nil {
+			_ = os.Remove(filepath.Join(m.Config.Data, dirtyMarker))
+		}
+		m.lock.Close()
+	}
+	return errors.Join(errs...)
+}

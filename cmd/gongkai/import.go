@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"gongkai/catalogue"
+)
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) error {
+	var c Config
+	fs := newFlagSet("import", &c, env, stderr, "data", "log-format")
+	if err := parse(fs, &c, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("import needs at least one FILE.jsonl")
+	}
+	m := NewMain(c, stdout, stderr)
+	defer m.Close()
+	if err := m.OpenOffline(ctx); err != nil {
+		return err
+	}
+	failed := 0
+	for _, name := range fs.Args() {
+		n, err := m.importFile(ctx, name, stderr)
+		failed += n
+		if err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d line(s) failed to import; the other lines were imported", failed)
+	}
+	return nil
+}
+
+// importFile imports one JSONL file, naming each bad line on stderr, and
+// returns how many lines failed.
+func (m *Main) importFile(ctx context.Context, name string, stderr io.Writer) (int, error) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return 0, fmt.Errorf("import: %w", err)
+	}
+	dir := filepath.Dir(abs)
+	sum, err := m.Service.ImportFile(ctx, os.DirFS(dir), filepath.Base(abs), catalogue.ImportOptions{
+		Actor: "import",
+		Report: func(res catalogue.ImportResult) {
+			if res.Err != nil {
+				fmt.Fprintf(stderr, "%s:%d: %s\n", name, res.Line, catalogue.ErrorMessage(res.Err))
+			}
+		},
+	})
+	if err != nil {
+		return sum.Failed, err
+	}
+	rate := 0.0
+	if s := sum.Elapsed.Seconds(); s > 0 {
+		rate = float64(sum.Lines) / s
+	}
+	fmt.Fprintf(m.stdout, "%s: %d lines: %d imported, %d already present, %d failed (%.1fs, %.0f lines/s)\n",
+		name, sum.Lines, sum.Created, sum.Duplicates, sum.Failed, sum.Elapsed.Seconds(), rate)
+	return sum.Failed, nil
+}

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// env returns an environment lookup with the given overrides and nothing
+// from the real environment, so tests do not depend on the machine.
+func env(kv ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+// MustWriteFile writes a file under dir and returns its path.
+func MustWriteFile(tb testing.TB, dir, name, content string) string {
+	tb.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+const goodLines = `{"title": "关于印发《市工业和信息化局政府信息主动公开工作制度》的通知", "organ": "韶关市工业和信息化局", "formed_at": "2019-12-02", "doc_no": "韶工信〔2019〕12号", "index_no": "11440200007041827X/2019-00012", "published_at": "2019-12-05", "category": "政策法规及规范性文件", "topic": "工业、交通", "doc_type": "通知", "summary": "印发政府信息主动公开工作制度。", "body": "为进一步做好政府信息公开工作，结合我局工作实际，特制定本制度。"}
+{"title": "韶关市工业和信息化局2020年政府信息公开工作年度报告", "organ": "韶关市工业和信息化局", "formed_at": "2021-01-20", "category": "其他", "body": "本报告根据《中华人民共和国政府信息公开条例》要求编制。", "attachments": [{"name": "年度报告.txt", "path": "files/report.txt"}]}
+`
+
+// The three bad lines of the foundation issue: malformed JSON, a missing
+// title and an impossible date.
+const badLines = `{"title": "残缺的行", "organ": 
+{"organ": "韶关市工业和信息化局", "formed_at": "2020-03-01", "body": "没有名称"}
+{"title": "日期错误", "organ": "韶关市工业和信息化局", "formed_at": "2020-02-30", "body": "二月没有三十日"}
+`
+
+func TestImport(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	MustWriteFile(t, dir, "files/report.txt", "年度报告正文：主动公开政府信息 128 条。")
+	file := MustWriteFile(t, dir, "catalogue.jsonl", goodLines+badLines)
+
+	t.Run("BadLinesNamedGoodLinesKept", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		err := Run(ctx, []string{"import", "--data", data, file}, nil, &stdout, &stderr, env())
+		if err == nil {
+			t.Fatal("import with bad lines exited 0")
+		}
+		if !strings.Contains(err.Error(), "3 line(s) failed") {
+			t.Errorf("error = %q, want it to count 3 failed lines", err)
+		}
+		for _, want := range []string{"catalogue.jsonl:3:", "catalogue.jsonl:4:", "缺少名称", "catalogue.jsonl:5:", "2020-02-30"} {
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+			}
+		}
+		if !strings.Contains(stdout.String(), "5 lines: 2 imported, 0 already present, 3 failed") {
+			t.Errorf("stdout = %q", stdout.String())
+		}
+	})
+
+	t.Run("ReimportAddsNothing", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		_ = Run(ctx, []string{"import", "--data", data, file}, nil, &stdout, &stderr, env())
+		if !strings.Contains(stdout.String(), "0 imported, 2 already present, 3 failed") {
+			t.Errorf("second import: stdout = %q", stdout.String())
+		}
+	})
+
+	t.Run("ServedInCatalogue", func(t *testing.T) {
+		base := MustServe(t, data)
+		var got struct {
+			Total int `json:"total"`
+			Hits  []struct {
+				ID      string `json:"id"`
+				Title   string `json:"title"`
+				IndexNo string `json:"index_no"`
+				URL     string `json:"url"`
+			} `json:"hits"`
+		}
+		MustGetJSON(t, base+"/api/v1/catalogue", http.StatusOK, &got)
+		if got.Total != 2 || len(got.Hits) != 2 {
+			t.Fatalf("catalogue total=%d hits=%d, want 2", got.Total, len(got.Hits))
+		}
+		// Newest first: the 2021 report before the 2019 notice.
+		if !strings.Contains(got.Hits[0].Title, "年度报告") {
+			t.Errorf("first hit %q, want the 2021 report", got.Hits[0].Title)
+		}
+		if got.Hits[1].IndexNo != "11440200007041827X/2019-00012" {
+			t.Errorf("imported index number changed: %q", got.Hits[1].IndexNo)
+		}
+		if !strings.HasPrefix(got.Hits[0].IndexNo, "114402000070418252/2021-") {
+			t.Errorf("allocated index number %q, want the agency code and 2021", got.Hits[0].IndexNo)
+		}
+		var entry struct {
+			Title       string `json:"title"`
+			Attachments []struct {
+				Name, URL string
+			} `json:"attachments"`
+		}
+		MustGetJSON(t, base+"/api/v1/entries/"+got.Hits[0].ID, http.StatusOK, &entry)
+		if len(entry.Attachments) != 1 || entry.Attachments[0].Name != "年度报告.txt" {
+			t.Fatalf("attachments = %+v", entry.Attachments)
+		}
+		body := MustGet(t, base+entry.Attachments[0].URL, http.StatusOK)
+		if !strings.Contains(body, "主动公开政府信息 128 条") {
+			t.Errorf("attachment body = %q", body)
+		}
+		MustGet(t, base+"/api/v1/entries/00000000000000000000", http.StatusNotFound)
+		MustGet(t, base+"/api/v1/entries/..%2F..%2Finternal", http.StatusNotFound)
+	})
+}
+
+func TestImportRefusedWhileServing(t *testing.T) {
+	data := t.TempDir()
+	MustServe(t, data)
+	file := MustWriteFile(t, t.TempDir(), "x.jsonl", goodLines)
+	var stdout, stderr bytes.Buffer
+	err := Run(context.Background(), []string{"import", "--data", data, file}, nil, &stdout, &stderr, env())
+	if err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("import beside a server: err = %v, want a clear in-use error", err)
+	}
+}
+
+// MustServe starts the server on a free port over data and returns its base URL.
+func MustServe(tb testing.TB, data string) string {
+	tb.Helper()
+	c := Config{Addr: "127.0.0.1:0", Data: data, Store: "fs", LogFormat: "text", ShutdownTimeout: 5 * time.Second}
+	m := NewMain(c, io.Discard, io.Discard)
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := m.Open(ctx); err != nil {
+		m.Close()
+		cancel()
+		tb.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Serve(ctx) }()
+	tb.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			tb.Error(err)
+		}
+		if err := m.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	select {
+	case addr := <-m.Addr:
+		return "http://" + addr
+	case err := <-done:
+		tb.Fatal(err)
+	}
+	return ""
+}
+
+// MustGet fetches url, checks the status and returns the body.
+func MustGet(tb testing.TB, url string, status int) string {
+	tb.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != status {
+		tb.Fatalf("GET %s: status %d, want %d: %s", url, resp.StatusCode, status, b)
+	}
+	return string(b)
+}
+
+// MustGetJSON fetches url, checks the status and decodes the JSON body into v.
+func MustGetJSON(tb testing.TB, url string, status int, v any) {
+	tb.Helper()
+	body := MustGet(tb, url, status)
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		tb.Fatalf("GET %s: %v: %s", url, err, body)
+	}
+}

@@ -1,0 +1,174 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gongkai/catalogue"
+	"gongkai/indexer"
+)
+
+// Index is one search index (the public one or the staff one) with the
+// catalogue operations on it. The public index is only ever fed public
+// records, so everything it can return is public.
+type Index struct {
+	idx *indexer.Index
+	dir string
+}
+
+// OpenIndex opens or creates the index at dir. fresh is true when the index
+// is new or was recreated (version change, damage) and must be rebuilt from
+// the store.
+func OpenIndex(dir string) (*Index, bool, error) {
+	idx, err := indexer.Open(dir)
+	if err != nil {
+		return nil, false, fmt.Errorf("search: open index %s: %w", dir, err)
+	}
+	return &Index{idx: idx, dir: dir}, idx.NeedsRebuild(), nil
+}
+
+// Close closes the index.
+func (x *Index) Close() error { return x.idx.Close() }
+
+// Count returns the number of documents, or 0 if the index cannot say.
+func (x *Index) Count() uint64 {
+	n, _ := x.idx.Count()
+	return n
+}
+
+// DocCount returns the number of documents, or an error if the index is unusable.
+func (x *Index) DocCount() (uint64, error) { return x.idx.Count() }
+
+// Clear empties the index, for a rebuild from scratch.
+func (x *Index) Clear() error {
+	if err := x.idx.Close(); err != nil {
+		return err
+	}
+	idx, err := indexer.Recreate(x.dir)
+	if err != nil {
+		return fmt.Errorf("search: recreate index %s: %w", x.dir, err)
+	}
+	x.idx = idx
+	return nil
+}
+
+// PublicDocument turns a public record into an index document. A
+// withdrawal notice has no content and yields ok=false: it is never indexed.
+func PublicDocument(p *catalogue.PublicEntry) (indexer.Document, bool) {
+	if p.Content == nil || p.Withdrawn != nil {
+		return indexer.Document{}, false
+	}
+	d := contentDocument(p.ID, p.IndexNo, p.Content)
+	d.AttachmentText = p.AttachmentText
+	d.PublishedAt = p.PublishedAt
+	d.UpdatedAt = p.UpdatedAt
+	return d, true
+}
+
+// StaffDocument turns an internal entry into a staff index document: the
+// working copy with the entry's workflow state.
+func StaffDocument(e *catalogue.Entry) indexer.Document {
+	d := contentDocument(e.ID, e.IndexNo, &e.Draft)
+	d.Status = string(e.Status)
+	d.Attribute = string(e.Attribute)
+	d.Section = e.Section
+	if cur := e.Current(); cur != nil {
+		d.PublishedAt = e.Versions[0].PublishedAt
+		d.UpdatedAt = cur.PublishedAt
+	} else {
+		d.UpdatedAt = e.UpdatedAt
+	}
+	return d
+}
+
+func contentDocument(id, indexNo string, c *catalogue.Content) indexer.Document {
+	return indexer.Document{
+		ID: id, IndexNo: indexNo, Title: c.Title, DocNo: c.DocNo, Organ: c.Organ,
+		Category: c.Category, Topic: c.Topic, DocType: c.DocType, Validity: c.Validity,
+		Summary: c.Summary, Body: c.Body, Keywords: strings.Join(c.Keywords, " "),
+		FormedAt: c.FormedAt.Time(),
+	}
+}
+
+// IndexPublic implements catalogue.PublicIndex.
+func (x *Index) IndexPublic(ctx context.Context, entries ...*catalogue.PublicEntry) error {
+	docs := make([]indexer.Document, 0, len(entries))
+	var gone []string
+	for _, p := range entries {
+		if d, ok := PublicDocument(p); ok {
+			docs = append(docs, d)
+		} else {
+			gone = append(gone, p.ID)
+		}
+	}
+	if err := x.idx.Index(ctx, docs...); err != nil {
+		return err
+	}
+	return x.idx.Delete(ctx, gone...)
+}
+
+// DeletePublic implements catalogue.PublicIndex.
+func (x *Index) DeletePublic(ctx context.Context, ids ...string) error {
+	return x.idx.Delete(ctx, ids...)
+}
+
+// IndexEntries implements catalogue.StaffIndex.
+func (x *Index) IndexEntries(ctx context.Context, entries ...*catalogue.Entry) error {
+	docs := make([]indexer.Document, len(entries))
+	for i, e := range entries {
+		docs[i] = StaffDocument(e)
+	}
+	return x.idx.Index(ctx, docs...)
+}
+
+// DeleteEntries implements catalogue.StaffIndex.
+func (x *Index) DeleteEntries(ctx context.Context, ids ...string) error {
+	return x.idx.Delete(ctx, ids...)
+}
+
+const rebuildBatch = 512
+
+// RebuildPublic indexes every public record of the projection.
+func (x *Index) RebuildPublic(ctx context.Context, public catalogue.PublicReader) (int, error) {
+	var batch []indexer.Document
+	n := 0
+	err := public.ListEntries(ctx, func(p *catalogue.PublicEntry) error {
+		d, ok := PublicDocument(p)
+		if !ok {
+			return nil
+		}
+		batch = append(batch, d)
+		n++
+		if len(batch) >= rebuildBatch {
+			err := x.idx.Index(ctx, batch...)
+			batch = batch[:0]
+			return err
+		}
+		return nil
+	})
+	if err == nil {
+		err = x.idx.Index(ctx, batch...)
+	}
+	return n, err
+}
+
+// RebuildStaff indexes every internal entry.
+func (x *Index) RebuildStaff(ctx context.Context, records catalogue.RecordStore) (int, error) {
+	var batch []indexer.Document
+	n := 0
+	err := records.ListEntries(ctx, func(e *catalogue.Entry) error {
+		batch = append(batch, StaffDocument(e))
+		n++
+		if len(batch) >= rebuildBatch {
+			err := x.idx.Index(ctx, batch...)
+			batch = batch[:0]
+			return err
+		}
+		return nil
+	})
+	if err == nil {
+		err = x.idx.Index(ctx, batch...)
+	}
+	return n, err
+}

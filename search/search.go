@@ -1,0 +1,355 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"gongkai/catalogue"
+	"gongkai/indexer"
+)
+
+// Field boosts: a word in the title counts for more than one in the body.
+const (
+	boostTitle    = 5.0
+	boostKeywords = 3.0
+	boostSummary  = 2.0
+	boostBody     = 1.0
+	boostAttach   = 0.7
+	boostExact    = 1000.0 // an exact 文号 or 索引号 match goes first
+)
+
+// facetFields are the facets returned with results, with how many values
+// each shows.
+var facetFields = []struct {
+	name, field string
+	size        int
+}{
+	{"category", indexer.FieldCategory, 30},
+	{"topic", indexer.FieldTopic, 30},
+	{"organ", indexer.FieldOrgan, 30},
+	{"year", indexer.FieldYear, 80},
+	{"doc_type", indexer.FieldDocType, 30},
+}
+
+var storedFields = []string{
+	indexer.FieldIndexNo, indexer.FieldTitle, indexer.FieldDocNo, indexer.FieldOrgan,
+	indexer.FieldCategory, indexer.FieldTopic, indexer.FieldDocType, indexer.FieldSummary,
+	indexer.FieldValidity, indexer.FieldFormedAt, indexer.FieldPublishedAt, indexer.FieldUpdatedAt,
+	indexer.FieldStatus, indexer.FieldAttribute, indexer.FieldSection,
+}
+
+// Search runs q against the index.
+func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	if err := q.Normalize(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	parsed := ParseText(q.Text)
+	var must []query.Query
+	var exact string
+
+	if !parsed.Empty() {
+		text, err := x.textQuery(parsed)
+		if err != nil {
+			return nil, err
+		}
+		if ex, label := exactQuery(q.Text); ex != nil {
+			exact = label
+			if text == nil {
+				text = ex
+			} else {
+				text = bleve.NewDisjunctionQuery(ex, text)
+			}
+		}
+		if text == nil {
+			return nil, catalogue.Errorf(catalogue.EINVALID, "检索词中没有可以检索的文字，请换一个说法")
+		}
+		must = append(must, text)
+	}
+	must = append(must, filterQueries(q.Filters)...)
+
+	var root query.Query
+	switch len(must) {
+	case 0:
+		root = bleve.NewMatchAllQuery()
+	case 1:
+		root = must[0]
+	default:
+		root = bleve.NewConjunctionQuery(must...)
+	}
+
+	req := bleve.NewSearchRequestOptions(root, q.Size, (q.Page-1)*q.Size, false)
+	req.Fields = storedFields
+	if q.Sort == SortDate {
+		req.SortBy([]string{"-" + indexer.FieldPublishedAt, "-" + indexer.FieldFormedAt, "_id"})
+	} else {
+		req.SortBy([]string{"-_score", "-" + indexer.FieldPublishedAt, "_id"})
+	}
+	if q.Facets {
+		for _, f := range facetFields {
+			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
+		}
+	}
+	if q.Highlight && !parsed.Empty() {
+		req.Highlight = bleve.NewHighlightWithStyle("html")
+		req.Highlight.AddField(indexer.FieldTitle)
+		req.Highlight.AddField(indexer.FieldBody)
+	}
+
+	sr, err := x.idx.Bleve().SearchInContext(ctx, req)
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, err
+		}
+		return nil, catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+	}
+	res := &Result{Total: sr.Total, Page: q.Page, Size: q.Size, Took: time.Since(start), Exact: exact}
+	if exact != "" && (len(sr.Hits) == 0 || sr.Hits[0].Score < boostExact/10 || q.Page != 1 || q.Sort != SortRelevance) {
+		res.Exact = "" // nothing matched the number exactly, or it is not shown first
+	}
+	for _, dm := range sr.Hits {
+		res.Hits = append(res.Hits, toHit(dm))
+	}
+	if q.Facets {
+		res.Facets = make(map[string][]FacetValue)
+		for _, f := range facetFields {
+			fr := sr.Facets[f.name]
+			vals := []FacetValue{}
+			if fr != nil && fr.Terms != nil {
+				for _, t := range fr.Terms.Terms() {
+					vals = append(vals, FacetValue{Value: t.Term, Count: t.Count})
+				}
+			}
+			if f.name == "year" {
+				sort.Slice(vals, func(i, j int) bool { return vals[i].Value > vals[j].Value })
+			}
+			res.Facets[f.name] = vals
+		}
+	}
+	return res, nil
+}
+
+// textQuery builds the query for the user's words and phrases: every word
+// must match (in any field), phrases must match as phrases.
+func (x *Index) textQuery(p ParsedText) (query.Query, error) {
+	analyzer := x.idx.Bleve().Mapping().AnalyzerNamed(indexer.QueryAnalyzer)
+	if analyzer == nil {
+		return nil, catalogue.Errorf(catalogue.EINTERNAL, "检索分析器未加载")
+	}
+	var all []query.Query
+	for _, w := range p.Words {
+		for _, tok := range analyzer.Analyze([]byte(w)) {
+			all = append(all, anyField(string(tok.Term)))
+		}
+	}
+	for _, ph := range p.Phrases {
+		var alts []query.Query
+		for _, f := range []struct {
+			field string
+			boost float64
+		}{{indexer.FieldTitle, boostTitle}, {indexer.FieldSummary, boostSummary}, {indexer.FieldBody, boostBody}, {indexer.FieldAttachments, boostAttach}} {
+			mp := bleve.NewMatchPhraseQuery(ph)
+			mp.SetField(f.field)
+			mp.Analyzer = indexer.QueryAnalyzer
+			mp.SetBoost(f.boost)
+			alts = append(alts, mp)
+		}
+		all = append(all, bleve.NewDisjunctionQuery(alts...))
+	}
+	switch len(all) {
+	case 0:
+		return nil, nil
+	case 1:
+		return all[0], nil
+	}
+	return bleve.NewConjunctionQuery(all...), nil
+}
+
+// anyField matches one analysed term in any text field, weighted by field.
+func anyField(term string) query.Query {
+	var alts []query.Query
+	for _, f := range []struct {
+		field string
+		boost float64
+	}{
+		{indexer.FieldTitle, boostTitle}, {indexer.FieldKeywords, boostKeywords}, {indexer.FieldSummary, boostSummary},
+		{indexer.FieldBody, boostBody}, {indexer.FieldAttachments, boostAttach},
+	} {
+		tq := bleve.NewTermQuery(term)
+		tq.SetField(f.field)
+		tq.SetBoost(f.boost)
+		alts = append(alts, tq)
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// exactQuery recognises a query that is a 文号 or an 索引号 and returns a
+// query for the entry carrying exactly that number, with a label for the
+// results page.
+func exactQuery(text string) (query.Query, string) {
+	text = strings.TrimSpace(text)
+	var alts []query.Query
+	label := ""
+	if catalogue.LooksLikeIndexNo(text) {
+		tq := bleve.NewTermQuery(text)
+		tq.SetField(indexer.FieldIndexNo)
+		tq.SetBoost(boostExact)
+		alts = append(alts, tq)
+		label = "索引号"
+	}
+	if catalogue.LooksLikeDocNo(text) {
+		norm := catalogue.NormalizeDocNo(text)
+		tq := bleve.NewTermQuery(norm)
+		tq.SetField(indexer.FieldDocNoNorm)
+		tq.SetBoost(boostExact)
+		alts = append(alts, tq)
+		if d, ok := catalogue.ParseDocNo(text); ok && d.Prefix == "" {
+			// Given without the organ prefix: match the year and serial.
+			tail := bleve.NewTermQuery(d.String())
+			tail.SetField(indexer.FieldDocNoTail)
+			tail.SetBoost(boostExact / 2)
+			alts = append(alts, tail)
+		}
+		label = "文号"
+	}
+	if len(alts) == 0 {
+		return nil, ""
+	}
+	if len(alts) == 1 {
+		return alts[0], label
+	}
+	return bleve.NewDisjunctionQuery(alts...), label
+}
+
+func filterQueries(f Filters) []query.Query {
+	var out []query.Query
+	term := func(field, value string) {
+		if value == "" {
+			return
+		}
+		tq := bleve.NewTermQuery(value)
+		tq.SetField(field)
+		out = append(out, tq)
+	}
+	term(indexer.FieldCategory, f.Category)
+	term(indexer.FieldTopic, f.Topic)
+	term(indexer.FieldOrgan, f.Organ)
+	term(indexer.FieldDocType, f.DocType)
+	term(indexer.FieldYear, f.Year)
+	term(indexer.FieldValidity, f.Validity)
+	term(indexer.FieldStatus, f.Status)
+	term(indexer.FieldAttribute, f.Attribute)
+	term(indexer.FieldSection, f.Section)
+	if !f.From.IsZero() || !f.To.IsZero() {
+		var from, to time.Time
+		if !f.From.IsZero() {
+			from = f.From.Time()
+		}
+		if !f.To.IsZero() {
+			to = f.To.AddDays(1).Time()
+		}
+		incl, excl := true, false
+		dq := bleve.NewDateRangeInclusiveQuery(from, to, &incl, &excl)
+		dq.SetField(indexer.FieldFormedAt)
+		out = append(out, dq)
+	}
+	return out
+}
+
+func toHit(dm *search.DocumentMatch) Hit {
+	s := func(f string) string {
+		v, _ := dm.Fields[f].(string)
+		return v
+	}
+	d := func(f string) catalogue.Date {
+		t, err := time.Parse(time.RFC3339, s(f))
+		if err != nil || t.IsZero() || t.Year() <= 1 {
+			return catalogue.Date{}
+		}
+		return catalogue.DateOf(t.In(chinaTime))
+	}
+	h := Hit{
+		ID: dm.ID, IndexNo: s(indexer.FieldIndexNo), Title: s(indexer.FieldTitle), DocNo: s(indexer.FieldDocNo),
+		Organ: s(indexer.FieldOrgan), Category: s(indexer.FieldCategory), Topic: s(indexer.FieldTopic),
+		DocType: s(indexer.FieldDocType), Summary: s(indexer.FieldSummary), Validity: s(indexer.FieldValidity),
+		FormedAt: d(indexer.FieldFormedAt), PublishedAt: d(indexer.FieldPublishedAt), UpdatedAt: d(indexer.FieldUpdatedAt),
+		Status: s(indexer.FieldStatus), Attribute: s(indexer.FieldAttribute), Section: s(indexer.FieldSection),
+		Score: dm.Score,
+	}
+	if len(dm.Fragments) > 0 {
+		h.Highlights = make(map[string][]string)
+		if fr := dm.Fragments[indexer.FieldTitle]; len(fr) > 0 {
+			h.Highlights["title"] = fr[:1]
+		}
+		if fr := dm.Fragments[indexer.FieldBody]; len(fr) > 0 {
+			h.Highlights["body"] = fr[:min(2, len(fr))]
+		}
+	}
+	return h
+}
+
+// chinaTime is the zone dates are shown in; entry dates are stored as
+// midnight UTC of the calendar day and publication times as instants.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// ParsedText is a query split into quoted phrases and loose words.
+type ParsedText struct {
+	Phrases []string
+	Words   []string
+}
+
+// Empty reports whether nothing is left to search for.
+func (p ParsedText) Empty() bool { return len(p.Phrases) == 0 && len(p.Words) == 0 }
+
+// ParseText splits what a user typed into phrases (in ASCII or Chinese
+// quotes) and words (separated by spaces). Characters that mean something
+// to other search engines (+ - : ^ * ~ ( ) and the like) carry no meaning
+// here: they only separate words.
+func ParseText(text string) ParsedText {
+	var p ParsedText
+	var cur strings.Builder
+	inPhrase := false
+	flush := func() {
+		s := strings.TrimSpace(cur.String())
+		cur.Reset()
+		if s == "" {
+			return
+		}
+		if inPhrase {
+			p.Phrases = append(p.Phrases, s)
+		} else {
+			p.Words = append(p.Words, s)
+		}
+	}
+	for _, r := range text {
+		switch {
+		case r == '"' || r == '“' || r == '”' || r == '「' || r == '」' || r == '＂':
+			flush()
+			inPhrase = !inPhrase
+		case unicode.IsSpace(r) || r == '　':
+			if inPhrase {
+				cur.WriteRune(' ')
+			} else {
+				flush()
+			}
+		case strings.ContainsRune(`+-:^*~()!{}[]\/&|?`, r) && !inPhrase:
+			flush()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	flush()
+	return p
+}
+
+// Year returns the facet value for a date's year.
+func Year(d catalogue.Date) string { return strconv.Itoa(d.Year) }

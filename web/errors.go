@@ -1,0 +1,74 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"gongkai/catalogue"
+)
+
+// statusOf maps each domain error code to its HTTP status.
+var statusOf = map[string]int{
+	catalogue.EINVALID:      http.StatusBadRequest,
+	catalogue.EUNAUTHORIZED: http.StatusUnauthorized,
+	catalogue.EFORBIDDEN:    http.StatusForbidden,
+	catalogue.ENOTFOUND:     http.StatusNotFound,
+	catalogue.ECONFLICT:     http.StatusConflict,
+	catalogue.EGONE:         http.StatusGone,
+	catalogue.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	catalogue.ERATELIMIT:    http.StatusTooManyRequests,
+	catalogue.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	catalogue.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// HTTPStatus returns the status for err's code.
+func HTTPStatus(err error) int {
+	if s, ok := statusOf[catalogue.ErrorCode(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// fail answers with err: JSON for API paths, an HTML error page otherwise.
+// Internal errors are logged with their cause; the user sees the message only.
+func (h *Handler) fail(c *gin.Context, err error) {
+	status := HTTPStatus(err)
+	code := catalogue.ErrorCode(err)
+	if status >= 500 {
+		h.Log.Error("request failed", "path", c.Request.URL.Path, "code", code, "err", err)
+	}
+	var body errorBody
+	body.Error.Code = code
+	body.Error.Message = catalogue.ErrorMessage(err)
+	if code == catalogue.EUNAVAILABLE {
+		c.Header("Retry-After", "30")
+	}
+	if isAPI(c) {
+		c.AbortWithStatusJSON(status, body)
+		return
+	}
+	h.errorPage(c, status, body.Error.Message)
+}
+
+func isAPI(c *gin.Context) bool {
+	p := c.Request.URL.Path
+	return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz"
+}
+
+var errNoRoute = catalogue.Errorf(catalogue.ENOTFOUND, "页面不存在")
+
+func (h *Handler) noRoute(c *gin.Context) { h.fail(c, errNoRoute) }
+
+func (h *Handler) noMethod(c *gin.Context) {
+	h.fail(c, &catalogue.Error{Code: catalogue.EINVALID, Message: "不支持该请求方法", Err: errors.New(c.Request.Method)})
+}

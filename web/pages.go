@@ -1,0 +1,280 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"gongkai/catalogue"
+	"gongkai/search"
+)
+
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"date": func(d catalogue.Date) string {
+			if d.IsZero() {
+				return "—"
+			}
+			return fmt.Sprintf("%d年%d月%d日", d.Year, int(d.Month), d.Day)
+		},
+		"isodate": func(d catalogue.Date) string { return d.String() },
+		"day": func(t time.Time) catalogue.Date {
+			if t.IsZero() {
+				return catalogue.Date{}
+			}
+			return catalogue.DateOf(t.In(chinaTime))
+		},
+		// marked trusts search highlights: the search package escapes the
+		// text and adds only <mark> and </mark>.
+		"marked":     func(s string) template.HTML { return template.HTML(s) },
+		"paragraphs": paragraphs,
+		"size":       humanSize,
+		"or": func(a, b string) string {
+			if a != "" {
+				return a
+			}
+			return b
+		},
+		"add": func(a, b int) int { return a + b },
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict needs key/value pairs")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+	}
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// paragraphs splits a body into paragraphs at blank lines or single line
+// breaks, dropping empty ones, so plain text reads as it was written.
+func paragraphs(body string) []string {
+	var out []string
+	for _, line := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d 字节", n)
+}
+
+// link is a labelled URL for templates; Current marks the active one.
+type link struct {
+	Label   string
+	URL     string
+	Current bool
+	Count   int
+}
+
+// withParam returns the request's path and query with one parameter set
+// (or removed when value is "") and the page reset, unless it is the page.
+func withParam(u *url.URL, key, value string) string {
+	q := u.Query()
+	if key != "page" {
+		q.Del("page")
+	}
+	if value == "" {
+		q.Del(key)
+	} else {
+		q.Set(key, value)
+	}
+	if len(q) == 0 {
+		return u.Path
+	}
+	return u.Path + "?" + q.Encode()
+}
+
+// pager is the pagination of a result list.
+type pager struct {
+	Page, Pages int
+	Prev, Next  string
+	Links       []link
+	From, To    uint64
+}
+
+func newPager(u *url.URL, total uint64, page, size int) pager {
+	maxTotal := min(total, uint64(search.MaxDepth))
+	pages := int((maxTotal + uint64(size) - 1) / uint64(size))
+	p := pager{Page: page, Pages: pages}
+	if total > 0 {
+		p.From = uint64((page-1)*size) + 1
+		p.To = min(uint64(page*size), total)
+	}
+	if page > 1 {
+		p.Prev = withParam(u, "page", strconv.Itoa(page-1))
+	}
+	if page < pages {
+		p.Next = withParam(u, "page", strconv.Itoa(page+1))
+	}
+	for i := max(1, page-3); i <= min(pages, page+3); i++ {
+		p.Links = append(p.Links, link{Label: strconv.Itoa(i), URL: withParam(u, "page", strconv.Itoa(i)), Current: i == page})
+	}
+	return p
+}
+
+// facetGroup is one facet with links that set or clear its filter.
+type facetGroup struct {
+	Name, Label string
+	Selected    string
+	Clear       string
+	Values      []link
+}
+
+var facetLabels = []struct{ name, label string }{
+	{"category", "目录分类"}, {"topic", "主题分类"}, {"organ", "发布机构"}, {"year", "生成年份"}, {"doc_type", "文种"},
+}
+
+func facetGroups(u *url.URL, facets map[string][]search.FacetValue) []facetGroup {
+	var out []facetGroup
+	q := u.Query()
+	for _, f := range facetLabels {
+		vals := facets[f.name]
+		sel := q.Get(f.name)
+		if len(vals) == 0 && sel == "" {
+			continue
+		}
+		g := facetGroup{Name: f.name, Label: f.label, Selected: sel, Clear: withParam(u, f.name, "")}
+		for _, v := range vals {
+			g.Values = append(g.Values, link{Label: v.Value, URL: withParam(u, f.name, v.Value), Current: v.Value == sel, Count: v.Count})
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// home shows the search box, the catalogue classes and the latest entries.
+func (h *Handler) home(c *gin.Context) {
+	res, err := h.PublicIndex.Search(c.Request.Context(), search.Query{Sort: search.SortDate, Size: 10, Page: 1, Facets: true})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "home", "首页", "home", gin.H{
+		"Latest": res.Hits, "Total": res.Total,
+		"Categories": res.Facets["category"], "Topics": res.Facets["topic"],
+	})
+}
+
+// cataloguePage lists the catalogue newest first, with filters and paging.
+func (h *Handler) cataloguePage(c *gin.Context) {
+	q, err := parseQuery(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	q.Text, q.Sort, q.Facets = "", search.SortDate, true
+	res, err := h.PublicIndex.Search(c.Request.Context(), q)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	u := c.Request.URL
+	h.render(c, http.StatusOK, "catalogue", "政府信息公开目录", "catalogue", gin.H{
+		"Query": q, "Result": res, "Pager": newPager(u, res.Total, q.Page, q.Size),
+		"Facets": facetGroups(u, res.Facets),
+	})
+}
+
+// searchPage shows search results with facets, highlights, sorting and paging.
+func (h *Handler) searchPage(c *gin.Context) {
+	q, err := parseQuery(c)
+	if err != nil {
+		h.render(c, HTTPStatus(err), "search", "检索", "search", gin.H{
+			"Query": q, "Error": catalogue.ErrorMessage(err),
+		})
+		return
+	}
+	q.Facets, q.Highlight = true, true
+	res, err := h.PublicIndex.Search(c.Request.Context(), q)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	u := c.Request.URL
+	title := "检索"
+	if q.Text != "" {
+		title = "“" + q.Text + "”的检索结果"
+	}
+	h.render(c, http.StatusOK, "search", title, "search", gin.H{
+		"Query": q, "Result": res, "Pager": newPager(u, res.Total, q.Page, q.Size),
+		"Facets":    facetGroups(u, res.Facets),
+		"SortDate":  withParam(u, "sort", search.SortDate),
+		"SortScore": withParam(u, "sort", search.SortRelevance),
+		"Filtered":  q.Filters != (search.Filters{}),
+		"ClearAll":  "/search?q=" + url.QueryEscape(q.Text),
+	})
+}
+
+// entryPage shows one entry with the metadata table government sites use.
+func (h *Handler) entryPage(c *gin.Context) {
+	p, err := h.Public.Entry(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if p.Content == nil {
+		h.render(c, http.StatusGone, "withdrawn", "信息已撤回", "catalogue", p)
+		return
+	}
+	h.render(c, http.StatusOK, "entry", p.Content.Title, "catalogue", gin.H{
+		"E": p, "C": p.Content, "Updated": p.Version > 1,
+	})
+}
+
+// setPrefs stores the reader's display preferences and goes back to the page
+// they came from. A plain form post, so it works without JavaScript.
+func (h *Handler) setPrefs(c *gin.Context) {
+	p := readPrefs(c)
+	switch c.PostForm("toggle") {
+	case "large":
+		p.LargeText = !p.LargeText
+	case "contrast":
+		p.HighContrast = !p.HighContrast
+	case "reset":
+		p = prefs{}
+	}
+	var v []string
+	if p.LargeText {
+		v = append(v, "large")
+	}
+	if p.HighContrast {
+		v = append(v, "contrast")
+	}
+	c.SetSameSite(http.SameSiteLaxMode)
+	c.SetCookie(prefsCookie, strings.Join(v, "."), 365*24*3600, "/", "", c.Request.TLS != nil, true)
+	c.Redirect(http.StatusSeeOther, localReturn(c.PostForm("return")))
+}
+
+// localReturn accepts only a path on this site, so the form cannot be used
+// to redirect people elsewhere.
+func localReturn(s string) string {
+	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsAny(s, "\\\r\n") {
+		return "/"
+	}
+	return s
+}

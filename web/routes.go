@@ -1,0 +1,24 @@
+package web
+
+// routes lists every route of the site in one place.
+func (h *Handler) routes() {
+	r := h.engine
+	r.NoRoute(h.noRoute)
+	r.NoMethod(h.noMethod)
+
+	r.GET("/healthz", h.healthz)
+	r.GET("/readyz", h.readyz)
+
+	api := r.Group("/api/v1")
+	api.GET("/search", h.apiSearch)
+	api.GET("/catalogue", h.apiCatalogue)
+	api.GET("/entries/:id", h.apiEntry)
+
+	r.GET("/", h.home)
+	r.GET("/catalogue", h.cataloguePage)
+	r.GET("/search", h.searchPage)
+	r.GET("/entries/:id", h.entryPage)
+	r.GET("/files/:id/:sha", h.download)
+	r.POST("/prefs", h.setPrefs)
+	r.GET("/static/*path", h.assets.serve)
+}

@@ -1,0 +1,102 @@
+// Package web serves gongkai over HTTP with Gin: the public pages and JSON
+// API, the reading-room kiosk and the staff side. Gin stays inside this
+// package; every route is listed in routes.go.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"gongkai/catalogue"
+	"gongkai/search"
+)
+
+// Deps are what the handlers need. Public handlers only ever use Public and
+// PublicIndex: the public projection and its index, which hold nothing that
+// is not public.
+type Deps struct {
+	Public      catalogue.PublicReader
+	PublicIndex *search.Index
+	Service     *catalogue.Service
+	// Ready reports whether the store and indexes can serve (for /readyz).
+	Ready       func(context.Context) error
+	Log         *slog.Logger
+	Version     string
+	Attribution string
+}
+
+// Handler holds the dependencies of every route.
+type Handler struct {
+	Deps
+	engine *gin.Engine
+	pages  *pages
+	assets *assets
+}
+
+// New returns the HTTP handler of the whole site, with its templates and
+// assets parsed once.
+func New(d Deps) (*Handler, error) {
+	gin.SetMode(gin.ReleaseMode)
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	h := &Handler{Deps: d, engine: gin.New()}
+	var err error
+	if h.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if h.pages, err = loadPages(templateFuncs()); err != nil {
+		return nil, err
+	}
+	h.engine.HandleMethodNotAllowed = true
+	h.engine.Use(h.recoverer(), h.accessLog(), securityHeaders())
+	h.routes()
+	return h, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.engine.ServeHTTP(w, r) }
+
+func (h *Handler) accessLog() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		level := slog.LevelInfo
+		if c.Writer.Status() >= 500 {
+			level = slog.LevelError
+		}
+		h.Log.Log(c.Request.Context(), level, "http",
+			"method", c.Request.Method, "path", c.Request.URL.Path,
+			"status", c.Writer.Status(), "bytes", c.Writer.Size(),
+			"took", time.Since(start).Round(time.Microsecond), "remote", c.ClientIP())
+	}
+}
+
+// recoverer turns a panic into a logged 500 with the usual error body.
+func (h *Handler) recoverer() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if v := recover(); v != nil {
+				h.Log.Error("panic serving request", "path", c.Request.URL.Path, "panic", v)
+				h.fail(c, catalogue.Errorf(catalogue.EINTERNAL, "服务器内部错误，请稍后再试。"))
+				c.Abort()
+			}
+		}()
+		c.Next()
+	}
+}
+
+func securityHeaders() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		hd := c.Writer.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		c.Next()
+	}
+}
