@@ -320,7 +320,9 @@ func (s *Service) importLine(ctx context.Context, n int, data []byte, fsys fs.FS
 	}
 
 	now := s.now().UTC()
-	publishedAt := now
+	// A migrated entry was published long ago; without its 发布日期 the
+	// 生成日期 is the closest truth, and far better than today.
+	publishedAt := content.FormedAt.Time()
 	if !published.IsZero() {
 		publishedAt = published.Time()
 	}

@@ -35,7 +35,7 @@ func templateFuncs() template.FuncMap {
 		"marked":     func(s string) template.HTML { return template.HTML(s) },
 		"paragraphs": paragraphs,
 		"size":       humanSize,
-		"or": func(a, b string) string {
+		"fallback": func(a, b string) string {
 			if a != "" {
 				return a
 			}

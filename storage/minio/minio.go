@@ -187,17 +187,16 @@ func (b *Bucket) Get(ctx context.Context, key string) (io.ReadCloser, storage.Ob
 	if err := ctx.Err(); err != nil {
 		return nil, storage.ObjectInfo{}, fmt.Errorf("storage/minio: get %q: %w", key, err)
 	}
-	obj, err := b.client.GetObject(ctx, b.bucket, key, miniogo.GetObjectOptions{})
+	// One GET returns the body and its info together. (The lazy Object of
+	// the high-level client sends a HEAD first and then a GET with
+	// If-Match, so an object replaced in between fails with 412.)
+	core := miniogo.Core{Client: b.client}
+	body, st, _, err := core.GetObject(ctx, b.bucket, key, miniogo.GetObjectOptions{})
 	if err != nil {
 		return nil, storage.ObjectInfo{}, fmt.Errorf("storage/minio: get %q: %w", key, b.storageError(ctx, err))
 	}
-	// The first Stat sends the GET; reads then stream its body.
-	st, err := obj.Stat()
-	if err != nil {
-		obj.Close()
-		return nil, storage.ObjectInfo{}, fmt.Errorf("storage/minio: get %q: %w", key, b.storageError(ctx, err))
-	}
-	return obj, objectInfo(st, st.ContentType), nil
+	st.Key = key
+	return body, objectInfo(st, st.ContentType), nil
 }
 
 // Stat returns the object's info.
