@@ -66,6 +66,12 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.open(ctx); err != nil {
 		return err
 	}
+	// Deadlines run up to 20 working days ahead: warn while there is time
+	// to enter next year's holiday notice.
+	now := catalogue.DateOf(time.Now())
+	if missing := m.Service.Calendar.MissingYears(now, now.AddDays(90)); len(missing) > 0 {
+		m.Log.Warn("working-day calendar has no data for these years; deadlines there are estimates until an administrator enters them", "years", missing)
+	}
 	if m.Config.Demo {
 		if err := m.loadDemo(ctx); err != nil {
 			return err
@@ -103,9 +109,6 @@ func (m *Main) open(ctx context.Context) error {
 	settings, calendar, err := storage.LoadConfiguration(ctx, m.Bucket)
 	if err != nil {
 		return err
-	}
-	if missing := calendar.MissingYears(catalogue.DateOf(time.Now()), catalogue.DateOf(time.Now().AddDate(0, 3, 0))); len(missing) > 0 {
-		m.Log.Warn("working-day calendar has no data for these years; deadlines there are estimates", "years", missing)
 	}
 
 	// Staff-added words for the Chinese tokenizer, one a line. A change

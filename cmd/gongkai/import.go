@@ -19,6 +19,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	if fs.NArg() == 0 {
 		return fmt.Errorf("import needs at least one FILE.jsonl")
 	}
+	for _, name := range fs.Args() {
+		if _, err := os.Stat(name); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+	}
 	m := NewMain(c, stdout, stderr)
 	defer m.Close()
 	if err := m.OpenOffline(ctx); err != nil {

@@ -1,0 +1,296 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"gongkai/catalogue"
+	"gongkai/search"
+	"gongkai/storage"
+	"gongkai/storage/fs"
+	"gongkai/web"
+)
+
+// Lines of testdata/catalogue.jsonl, each one entry.
+const (
+	lineRules     = 1  // 韶工信〔2019〕12号, 索引号 11440200007041827X/2019-00012, one attachment
+	lineReport    = 2  // 2020年政府信息公开工作年度报告
+	linePlan      = 3  // 2022年工业企业技术改造专项资金项目计划
+	lineNanan     = 4  // the only entry of 南安市工业和信息化局
+	lineDigital   = 5  // 韶府〔2023〕5号, 数字政府
+	lineStats     = 6  // body holds <script>alert(1)</script>
+	lineAbolished = 7  // 韶府〔2020〕31号, 有效性 失效
+	lineFunctions = 8  // 机构职能, the newest
+	lineAward     = 9  // withdrawn by the tests that need a withdrawal notice
+	lineLetter    = 10 // withdrawn without trace by the tests that need one
+	catalogueSize = 10
+)
+
+// rulesIndexNo and rulesDocNo are the numbers of lineRules.
+const (
+	rulesIndexNo = "11440200007041827X/2019-00012"
+	rulesDocNo   = "韶工信〔2019〕12号"
+)
+
+// rulesAttachment is the file lineRules carries.
+const (
+	rulesAttachmentName = "政府信息主动公开工作制度.txt"
+	rulesAttachmentPath = "testdata/files/zhidu.txt"
+)
+
+// Fixture is the whole public site over real parts: a filesystem bucket,
+// the record store and public projection on it, the public and staff
+// indexes, the catalogue service with testdata/catalogue.jsonl imported,
+// and the web handler served by an httptest server.
+type Fixture struct {
+	URL         string
+	Server      *httptest.Server
+	Handler     *web.Handler
+	Deps        web.Deps
+	Service     *catalogue.Service
+	Records     *storage.Records
+	Public      *storage.PublicSite
+	PublicIndex *search.Index
+
+	ids     map[int]string // catalogue line → entry id
+	closers []func()
+}
+
+// ID returns the id of the entry imported from the given catalogue line.
+func (f *Fixture) ID(tb testing.TB, line int) string {
+	tb.Helper()
+	id, ok := f.ids[line]
+	if !ok {
+		tb.Fatalf("no entry was imported from catalogue line %d", line)
+	}
+	return id
+}
+
+// Line returns the catalogue line an entry id was imported from, or 0.
+func (f *Fixture) Line(id string) int {
+	for l, v := range f.ids {
+		if v == id {
+			return l
+		}
+	}
+	return 0
+}
+
+func (f *Fixture) close() {
+	for i := len(f.closers) - 1; i >= 0; i-- {
+		f.closers[i]()
+	}
+}
+
+// newFixture builds a fixture whose data lives under dir.
+func newFixture(dir string) (_ *Fixture, err error) {
+	ctx := context.Background()
+	f := &Fixture{ids: map[int]string{}}
+	defer func() {
+		if err != nil {
+			f.close()
+		}
+	}()
+	bucket, err := fs.New(filepath.Join(dir, "store"))
+	if err != nil {
+		return nil, err
+	}
+	f.closers = append(f.closers, func() { bucket.Close() })
+	f.Records = storage.NewRecords(bucket)
+	f.Public = storage.NewPublicSite(bucket)
+
+	pub, _, err := search.OpenIndex(filepath.Join(dir, "index", "public"))
+	if err != nil {
+		return nil, err
+	}
+	f.closers = append(f.closers, func() { pub.Close() })
+	staff, _, err := search.OpenIndex(filepath.Join(dir, "index", "staff"))
+	if err != nil {
+		return nil, err
+	}
+	f.closers = append(f.closers, func() { staff.Close() })
+	f.PublicIndex = pub
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	f.Service = &catalogue.Service{
+		Records:     f.Records,
+		Public:      f.Public,
+		PublicIndex: pub,
+		StaffIndex:  staff,
+		Settings:    catalogue.DefaultSettings(),
+		Calendar:    catalogue.DefaultCalendar(),
+		Log:         log,
+	}
+
+	var mu sync.Mutex
+	var failed []string
+	sum, err := f.Service.ImportFile(ctx, os.DirFS("testdata"), "catalogue.jsonl", catalogue.ImportOptions{
+		Actor: "test",
+		Report: func(r catalogue.ImportResult) {
+			mu.Lock()
+			defer mu.Unlock()
+			if r.Err != nil {
+				failed = append(failed, fmt.Sprintf("line %d: %v", r.Line, r.Err))
+				return
+			}
+			f.ids[r.Line] = r.ID
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(failed) > 0 || sum.Created != catalogueSize {
+		return nil, fmt.Errorf("import testdata/catalogue.jsonl: %d created, want %d; %s", sum.Created, catalogueSize, strings.Join(failed, "; "))
+	}
+
+	f.Deps = web.Deps{
+		Public:      f.Public,
+		PublicIndex: pub,
+		Service:     f.Service,
+		Ready:       func(context.Context) error { return nil },
+		Log:         log,
+		Version:     "test",
+		Attribution: "测试数据",
+	}
+	if f.Handler, err = web.New(f.Deps); err != nil {
+		return nil, err
+	}
+	f.Server = httptest.NewServer(f.Handler)
+	f.closers = append(f.closers, f.Server.Close)
+	f.URL = f.Server.URL
+	return f, nil
+}
+
+// MustServer returns a fresh fixture with its data in tb.TempDir(), for a
+// test that changes the catalogue. Tests that only read use sharedServer.
+func MustServer(tb testing.TB) *Fixture {
+	tb.Helper()
+	f, err := newFixture(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(f.close)
+	return f
+}
+
+var shared struct {
+	once sync.Once
+	dir  string
+	f    *Fixture
+	err  error
+}
+
+// sharedServer returns the fixture shared by every test of this binary that
+// leaves the catalogue as imported. TestMain removes it.
+func sharedServer(tb testing.TB) *Fixture {
+	tb.Helper()
+	shared.once.Do(func() {
+		if shared.dir, shared.err = os.MkdirTemp("", "gongkai-web-test-"); shared.err != nil {
+			return
+		}
+		shared.f, shared.err = newFixture(shared.dir)
+	})
+	if shared.err != nil {
+		tb.Fatalf("shared fixture: %v", shared.err)
+	}
+	return shared.f
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.f != nil {
+		shared.f.close()
+	}
+	if shared.dir != "" {
+		os.RemoveAll(shared.dir)
+	}
+	os.Exit(code)
+}
+
+// Withdraw withdraws the entry the way the workflow does: the internal
+// record gets its withdrawal, the service rewrites the public projection
+// (a notice, or nothing when hidden) and the public index drops the entry.
+func (f *Fixture) Withdraw(tb testing.TB, id string, w catalogue.Withdrawal) {
+	tb.Helper()
+	ctx := context.Background()
+	e, err := f.Records.Entry(ctx, id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e.Withdrawn = &w
+	e.Status = catalogue.StatusWithdrawn
+	if err := f.Records.UpdateEntry(ctx, e); err != nil {
+		tb.Fatal(err)
+	}
+	if _, _, err := f.Service.SyncPublic(ctx, e); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.PublicIndex.DeletePublic(ctx, id); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// noRedirect is a client that hands back redirects instead of following them.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// Get fetches path from the fixture and returns the response with its body read.
+func (f *Fixture) Get(tb testing.TB, path string) (*http.Response, []byte) {
+	tb.Helper()
+	return f.Do(tb, mustRequest(tb, http.MethodGet, f.URL+path, nil))
+}
+
+// Do sends req without following redirects and returns the response with
+// its body read.
+func (f *Fixture) Do(tb testing.TB, req *http.Request) (*http.Response, []byte) {
+	tb.Helper()
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp, body
+}
+
+func mustRequest(tb testing.TB, method, url string, body io.Reader) *http.Request {
+	tb.Helper()
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return req
+}
+
+// GetJSON fetches path, checks the status and the JSON content type and
+// decodes the body into v.
+func (f *Fixture) GetJSON(tb testing.TB, path string, wantStatus int, v any) []byte {
+	tb.Helper()
+	resp, body := f.Get(tb, path)
+	if resp.StatusCode != wantStatus {
+		tb.Fatalf("GET %s: status %d, want %d; body %s", path, resp.StatusCode, wantStatus, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		tb.Fatalf("GET %s: Content-Type %q, want application/json", path, ct)
+	}
+	if v != nil {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		if err := dec.Decode(v); err != nil {
+			tb.Fatalf("GET %s: decode %s: %v", path, body, err)
+		}
+	}
+	return body
+}
