@@ -122,11 +122,9 @@ func (s *Service) ExtractAndKeepText(ctx context.Context, a *Attachment) error {
 	return s.Records.PutText(ctx, a.SHA256, text)
 }
 
-// SyncPublic makes the public projection of e match what PublicRecord says:
-// writes the public record (or notice) or deletes it. It does not touch the
-// public index; the caller indexes the returned record when the projection
-// is ProjectEntry and removes the id from the index otherwise.
-func (s *Service) SyncPublic(ctx context.Context, e *Entry) (*PublicEntry, Projection, error) {
+// projection computes what the public side should hold for e, reading the
+// extracted attachment text only when the entry is public.
+func (s *Service) projection(ctx context.Context, e *Entry) (*PublicEntry, Projection, error) {
 	var text string
 	if cur := e.Current(); cur != nil && e.IsPublic() {
 		var err error
@@ -135,34 +133,22 @@ func (s *Service) SyncPublic(ctx context.Context, e *Entry) (*PublicEntry, Proje
 		}
 	}
 	p, proj := PublicRecord(e, text)
-	switch proj {
-	case ProjectNothing:
-		if err := s.Public.DeleteEntry(ctx, e.ID); err != nil {
-			return nil, proj, err
-		}
-	default:
-		if err := s.Public.PutEntry(ctx, p, s.Records); err != nil {
-			return nil, proj, err
-		}
-	}
 	return p, proj, nil
 }
 
-// publishIndexes brings both indexes up to date for e after its public
-// projection was synced.
-func (s *Service) publishIndexes(ctx context.Context, e *Entry, p *PublicEntry, proj Projection) error {
-	if s.StaffIndex != nil {
-		if err := s.StaffIndex.IndexEntries(ctx, e); err != nil {
-			return err
-		}
+// SyncPublic makes the public projection of e match what PublicRecord says:
+// writes the public record (or notice) or deletes it. It does not touch the
+// public index; the caller indexes the returned record when the projection
+// is ProjectEntry and removes the id from the index otherwise.
+func (s *Service) SyncPublic(ctx context.Context, e *Entry) (*PublicEntry, Projection, error) {
+	p, proj, err := s.projection(ctx, e)
+	if err != nil {
+		return nil, 0, err
 	}
-	if s.PublicIndex == nil {
-		return nil
+	if proj == ProjectNothing {
+		return nil, proj, s.Public.DeleteEntry(ctx, e.ID)
 	}
-	if proj == ProjectEntry {
-		return s.PublicIndex.IndexPublic(ctx, p)
-	}
-	return s.PublicIndex.DeletePublic(ctx, e.ID)
+	return p, proj, s.Public.PutEntry(ctx, p, s.Records)
 }
 
 // ReconcileReport counts what Reconcile found and mended.
@@ -183,14 +169,10 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	want := make(map[string]bool)
 	err := s.Records.ListEntries(ctx, func(e *Entry) error {
 		rep.Entries++
-		var text string
-		if cur := e.Current(); cur != nil && e.IsPublic() {
-			var err error
-			if text, err = s.attachmentText(ctx, cur.Content.Attachments); err != nil {
-				return err
-			}
+		p, proj, err := s.projection(ctx, e)
+		if err != nil {
+			return err
 		}
-		p, proj := PublicRecord(e, text)
 		if proj == ProjectNothing {
 			return nil
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -350,6 +349,3 @@ func ParseText(text string) ParsedText {
 	flush()
 	return p
 }
-
-// Year returns the facet value for a date's year.
-func Year(d catalogue.Date) string { return strconv.Itoa(d.Year) }

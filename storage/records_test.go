@@ -332,3 +332,48 @@ func TestRecords(t *testing.T) {
 
 	})
 }
+
+func TestReconcile(t *testing.T) {
+	forEachProvider(t, func(t *testing.T, newBucket func(t *testing.T) storage.Bucket) {
+		ctx := context.Background()
+		b := newBucket(t)
+		svc := &catalogue.Service{Records: storage.NewRecords(b), Public: storage.NewPublicSite(b), Settings: catalogue.DefaultSettings()}
+		files := fstest.MapFS{"c.jsonl": {Data: []byte(`{"title":"甲","organ":"韶关市工业和信息化局","formed_at":"2025-01-02","body":"正文甲"}
+{"title":"乙","organ":"韶关市工业和信息化局","formed_at":"2025-01-03","body":"正文乙"}
+`)}}
+		if _, err := svc.ImportFile(ctx, files, "c.jsonl", catalogue.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		_ = svc.Records.ListEntries(ctx, func(e *catalogue.Entry) error { ids = append(ids, e.ID); return nil })
+
+		// A crash lost one public record, and a draft's record leaked out.
+		if err := svc.Public.DeleteEntry(ctx, ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		draft := newEntry("draft00001", "内部草稿 CANARY-7f3a")
+		if err := svc.Records.CreateEntry(ctx, draft); err != nil {
+			t.Fatal(err)
+		}
+		leak := &catalogue.PublicEntry{ID: draft.ID, Content: &draft.Draft}
+		if err := svc.Public.PutEntry(ctx, leak, svc.Records); err != nil {
+			t.Fatal(err)
+		}
+
+		rep, err := svc.Reconcile(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep != (catalogue.ReconcileReport{Entries: 3, Public: 2, Rewritten: 1, Removed: 1}) {
+			t.Errorf("report %+v", rep)
+		}
+		var public []string
+		_ = svc.Public.ListEntries(ctx, func(p *catalogue.PublicEntry) error { public = append(public, p.ID); return nil })
+		if strings.Join(public, ",") != strings.Join(ids, ",") {
+			t.Errorf("public records %v, want exactly %v", public, ids)
+		}
+		if rep, _ := svc.Reconcile(ctx); rep.Rewritten+rep.Removed != 0 {
+			t.Errorf("second reconcile still changed things: %+v", rep)
+		}
+	})
+}

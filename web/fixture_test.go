@@ -24,7 +24,7 @@ import (
 
 // Lines of testdata/catalogue.jsonl, each one entry.
 const (
-	lineRules     = 1  // 韶工信〔2019〕12号, 索引号 11440200007041827X/2019-00012, one attachment
+	lineRules     = 1  // 韶工信〔2019〕12号, 索引号 11440200007041827X/2019-00012, one attachment; withdrawn by the withdrawal tests
 	lineReport    = 2  // 2020年政府信息公开工作年度报告
 	linePlan      = 3  // 2022年工业企业技术改造专项资金项目计划
 	lineNanan     = 4  // the only entry of 南安市工业和信息化局
@@ -32,8 +32,8 @@ const (
 	lineStats     = 6  // body holds <script>alert(1)</script>
 	lineAbolished = 7  // 韶府〔2020〕31号, 有效性 失效
 	lineFunctions = 8  // 机构职能, the newest
-	lineAward     = 9  // withdrawn by the tests that need a withdrawal notice
-	lineLetter    = 10 // withdrawn without trace by the tests that need one
+	lineAward     = 9  // 主要业务工作, 公示
+	lineLetter    = 10 // withdrawn without trace by the withdrawal tests
 	catalogueSize = 10
 )
 
@@ -241,20 +241,18 @@ func (f *Fixture) Withdraw(tb testing.TB, id string, w catalogue.Withdrawal) {
 	}
 }
 
-// noRedirect is a client that hands back redirects instead of following them.
-var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
 // Get fetches path from the fixture and returns the response with its body read.
 func (f *Fixture) Get(tb testing.TB, path string) (*http.Response, []byte) {
 	tb.Helper()
 	return f.Do(tb, mustRequest(tb, http.MethodGet, f.URL+path, nil))
 }
 
-// Do sends req without following redirects and returns the response with
-// its body read.
+// Do sends req and returns the response with its body read. It is one
+// round trip: redirects are returned, not followed, and a Location header
+// is handed back exactly as the server wrote it.
 func (f *Fixture) Do(tb testing.TB, req *http.Request) (*http.Response, []byte) {
 	tb.Helper()
-	resp, err := noRedirect.Do(req)
+	resp, err := f.Server.Client().Transport.RoundTrip(req)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -293,4 +291,104 @@ func (f *Fixture) GetJSON(tb testing.TB, path string, wantStatus int, v any) []b
 		}
 	}
 	return body
+}
+
+// MustRecords reads testdata/catalogue.jsonl: what each line says, by line.
+func MustRecords(tb testing.TB) map[int]catalogue.ImportRecord {
+	tb.Helper()
+	data, err := os.ReadFile("testdata/catalogue.jsonl")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[int]catalogue.ImportRecord{}
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var r catalogue.ImportRecord
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			tb.Fatalf("testdata/catalogue.jsonl:%d: %v", i+1, err)
+		}
+		out[i+1] = r
+	}
+	return out
+}
+
+// The JSON shapes of CONTRACT.md, as a client decodes them.
+type (
+	hitJSON struct {
+		ID          string              `json:"id"`
+		IndexNo     string              `json:"index_no"`
+		Title       string              `json:"title"`
+		DocNo       string              `json:"doc_no"`
+		Organ       string              `json:"organ"`
+		Category    string              `json:"category"`
+		Topic       string              `json:"topic"`
+		DocType     string              `json:"doc_type"`
+		Summary     string              `json:"summary"`
+		FormedAt    string              `json:"formed_at"`
+		PublishedAt string              `json:"published_at"`
+		Validity    string              `json:"validity"`
+		URL         string              `json:"url"`
+		Highlights  map[string][]string `json:"highlights"`
+	}
+	facetJSON struct {
+		Value string `json:"value"`
+		Count int    `json:"count"`
+	}
+	searchJSON struct {
+		Total  int                    `json:"total"`
+		Page   int                    `json:"page"`
+		Size   int                    `json:"size"`
+		TookMS *int64                 `json:"took_ms"`
+		Hits   []hitJSON              `json:"hits"`
+		Facets map[string][]facetJSON `json:"facets"`
+	}
+	errorJSON struct {
+		Error *struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	attachmentJSON struct {
+		Name        string `json:"name"`
+		URL         string `json:"url"`
+		Size        int64  `json:"size"`
+		ContentType string `json:"content_type"`
+	}
+	versionJSON struct {
+		Version     int    `json:"version"`
+		PublishedAt string `json:"published_at"`
+		Note        string `json:"note"`
+	}
+	entryJSON struct {
+		hitJSON
+		Body        string           `json:"body"`
+		Attachments []attachmentJSON `json:"attachments"`
+		Versions    []versionJSON    `json:"versions"`
+		ReplacedBy  string           `json:"replaced_by"`
+	}
+	withdrawnJSON struct {
+		Withdrawn *struct {
+			At     string `json:"at"`
+			Reason string `json:"reason"`
+		} `json:"withdrawn"`
+	}
+)
+
+func hitIDs(hits []hitJSON) []string {
+	out := make([]string, len(hits))
+	for i, h := range hits {
+		out[i] = h.ID
+	}
+	return out
+}
+
+// MustError checks that body is the error body of CONTRACT.md with code.
+func MustError(tb testing.TB, body []byte, code string) {
+	tb.Helper()
+	var e errorJSON
+	if err := json.Unmarshal(body, &e); err != nil {
+		tb.Fatalf("error body %s: %v", body, err)
+	}
+	if e.Error == nil || e.Error.Code != code || e.Error.Message == "" {
+		tb.Fatalf("error body %s, want {\"error\": {\"code\": %q, \"message\": …}}", body, code)
+	}
 }

@@ -153,6 +153,12 @@ func (m *Main) open(ctx context.Context) error {
 			return err
 		}
 		m.Log.Info("reconciled", "entries", rep.Entries, "public", rep.Public, "rewritten", rep.Rewritten, "removed", rep.Removed)
+		// The indexes may hold documents the crash left behind: start empty.
+		for _, idx := range []*search.Index{m.PublicIndex, m.StaffIndex} {
+			if err := idx.Clear(); err != nil {
+				return err
+			}
+		}
 		pubFresh, staffFresh = true, true
 	}
 	if pubFresh || staffFresh {

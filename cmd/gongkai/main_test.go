@@ -190,3 +190,38 @@ func MustGetJSON(tb testing.TB, url string, status int, v any) {
 		tb.Fatalf("GET %s: %v: %s", url, err, body)
 	}
 }
+
+// After an unclean stop the next start reconciles the public projection
+// with the records and rebuilds the indexes from scratch, so a public
+// record that no internal entry justifies disappears from every view.
+func TestUncleanRestartReconciles(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	MustWriteFile(t, dir, "files/report.txt", "年度报告")
+	file := MustWriteFile(t, dir, "c.jsonl", goodLines)
+	if err := Run(ctx, []string{"import", "--data", data, file}, nil, io.Discard, io.Discard, env()); err != nil {
+		t.Fatal(err)
+	}
+	// Simulate a crash that left a public record behind an entry whose
+	// internal record says it must not be public.
+	entries, err := filepath.Glob(filepath.Join(data, "store", "objects", "internal", "entries", "*.json"))
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("internal entries %v, %v", entries, err)
+	}
+	if err := os.Remove(entries[0]); err != nil {
+		t.Fatal(err)
+	}
+	MustWriteFile(t, data, dirtyMarker, "crashed")
+
+	base := MustServe(t, data)
+	var got struct {
+		Total int `json:"total"`
+	}
+	MustGetJSON(t, base+"/api/v1/catalogue", http.StatusOK, &got)
+	if got.Total != 1 {
+		t.Fatalf("catalogue total after reconciliation = %d, want 1", got.Total)
+	}
+	id := strings.TrimSuffix(filepath.Base(entries[0]), ".json")
+	MustGet(t, base+"/api/v1/entries/"+id, http.StatusNotFound)
+}
