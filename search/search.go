@@ -99,7 +99,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 	}
 	if q.Highlight && !parsed.Empty() {
-		req.Highlight = bleve.NewHighlightWithStyle("html")
+		req.Highlight = bleve.NewHighlightWithStyle(SnippetHighlighter)
 		req.Highlight.AddField(indexer.FieldTitle)
 		req.Highlight.AddField(indexer.FieldBody)
 	}
