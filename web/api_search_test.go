@@ -206,6 +206,14 @@ func TestAPISearchText(t *testing.T) {
 		}
 	})
 
+	t.Run("DocNoRanksTheEntryAboveOneCitingIt", func(t *testing.T) {
+		res := f.MustSearch(t, "q", rulesDocNo)
+		want := []string{rulesID, f.ID(t, lineReport)} // the report's body cites the rules by 文号
+		if !slices.Equal(hitIDs(res.Hits), want) {
+			t.Errorf("q=%s: %v, want %v", rulesDocNo, hitIDs(res.Hits), want)
+		}
+	})
+
 	t.Run("OtherDocNoPutsItsEntryFirst", func(t *testing.T) {
 		res := f.MustSearch(t, "q", "韶府(2020)31号")
 		if len(res.Hits) == 0 || res.Hits[0].ID != f.ID(t, lineAbolished) {
@@ -279,7 +287,6 @@ func TestAPISearchText(t *testing.T) {
 			}
 		}
 	})
-
 
 	t.Run("OverlongTextIs400", func(t *testing.T) {
 		resp, body := f.Get(t, searchPath("q", strings.Repeat("检", 10_000)))

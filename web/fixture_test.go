@@ -63,8 +63,19 @@ type Fixture struct {
 	Public      *storage.PublicSite
 	PublicIndex *search.Index
 
-	ids     map[int]string // catalogue line → entry id
-	closers []func()
+	ids               map[int]string // catalogue line → entry id
+	closers           []func()
+	publicIndexClosed bool
+}
+
+// ClosePublicIndex closes the public index underneath the running site,
+// as when its disk fails. (A Bleve index panics if closed twice.)
+func (f *Fixture) ClosePublicIndex(tb testing.TB) {
+	tb.Helper()
+	if err := f.PublicIndex.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	f.publicIndexClosed = true
 }
 
 // ID returns the id of the entry imported from the given catalogue line.
@@ -75,16 +86,6 @@ func (f *Fixture) ID(tb testing.TB, line int) string {
 		tb.Fatalf("no entry was imported from catalogue line %d", line)
 	}
 	return id
-}
-
-// Line returns the catalogue line an entry id was imported from, or 0.
-func (f *Fixture) Line(id string) int {
-	for l, v := range f.ids {
-		if v == id {
-			return l
-		}
-	}
-	return 0
 }
 
 func (f *Fixture) close() {
@@ -114,7 +115,11 @@ func newFixture(dir string) (_ *Fixture, err error) {
 	if err != nil {
 		return nil, err
 	}
-	f.closers = append(f.closers, func() { pub.Close() })
+	f.closers = append(f.closers, func() {
+		if !f.publicIndexClosed {
+			pub.Close()
+		}
+	})
 	staff, _, err := search.OpenIndex(filepath.Join(dir, "index", "staff"))
 	if err != nil {
 		return nil, err
