@@ -56,6 +56,9 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	var must []query.Query
 	var exact string
 
+	if q.Text != "" && parsed.Empty() {
+		return nil, errNothingToSearch
+	}
 	if !parsed.Empty() {
 		text, err := x.textQuery(parsed)
 		if err != nil {
@@ -70,7 +73,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			}
 		}
 		if text == nil {
-			return nil, catalogue.Errorf(catalogue.EINVALID, "检索词中没有可以检索的文字，请换一个说法")
+			return nil, errNothingToSearch
 		}
 		must = append(must, text)
 	}
@@ -112,11 +115,12 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
 	}
 	res := &Result{Total: sr.Total, Page: q.Page, Size: q.Size, Took: time.Since(start), Exact: exact}
-	if exact != "" && (len(sr.Hits) == 0 || sr.Hits[0].Score < boostExact/10 || q.Page != 1 || q.Sort != SortRelevance) {
-		res.Exact = "" // nothing matched the number exactly, or it is not shown first
-	}
 	for _, dm := range sr.Hits {
 		res.Hits = append(res.Hits, toHit(dm))
+	}
+	// Say so only when the first hit really carries the number asked for.
+	if exact != "" && (len(res.Hits) == 0 || q.Page != 1 || q.Sort != SortRelevance || !carriesNumber(res.Hits[0], q.Text)) {
+		res.Exact = ""
 	}
 	if q.Facets {
 		res.Facets = make(map[string][]FacetValue)
@@ -137,10 +141,12 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	return res, nil
 }
 
+var errNothingToSearch = catalogue.Errorf(catalogue.EINVALID, "检索词中没有可以检索的文字，请输入汉字、字母或数字")
+
 // textQuery builds the query for the user's words and phrases: every word
 // must match (in any field), phrases must match as phrases.
 func (x *Index) textQuery(p ParsedText) (query.Query, error) {
-	analyzer := x.idx.Bleve().Mapping().AnalyzerNamed(indexer.QueryAnalyzer)
+	analyzer := x.idx.Bleve().Mapping().AnalyzerNamed(x.idx.QueryAnalyzer())
 	if analyzer == nil {
 		return nil, catalogue.Errorf(catalogue.EINTERNAL, "检索分析器未加载")
 	}
@@ -151,6 +157,9 @@ func (x *Index) textQuery(p ParsedText) (query.Query, error) {
 		}
 	}
 	for _, ph := range p.Phrases {
+		if len(analyzer.Analyze([]byte(ph))) == 0 {
+			continue // only punctuation between the quotes
+		}
 		var alts []query.Query
 		for _, f := range []struct {
 			field string
@@ -158,7 +167,7 @@ func (x *Index) textQuery(p ParsedText) (query.Query, error) {
 		}{{indexer.FieldTitle, boostTitle}, {indexer.FieldSummary, boostSummary}, {indexer.FieldBody, boostBody}, {indexer.FieldAttachments, boostAttach}} {
 			mp := bleve.NewMatchPhraseQuery(ph)
 			mp.SetField(f.field)
-			mp.Analyzer = indexer.QueryAnalyzer
+			mp.Analyzer = x.idx.QueryAnalyzer()
 			mp.SetBoost(f.boost)
 			alts = append(alts, mp)
 		}
@@ -199,10 +208,12 @@ func exactQuery(text string) (query.Query, string) {
 	var alts []query.Query
 	label := ""
 	if catalogue.LooksLikeIndexNo(text) {
-		tq := bleve.NewTermQuery(text)
-		tq.SetField(indexer.FieldIndexNo)
-		tq.SetBoost(boostExact)
-		alts = append(alts, tq)
+		for _, v := range indexNoVariants(text) {
+			tq := bleve.NewTermQuery(v)
+			tq.SetField(indexer.FieldIndexNo)
+			tq.SetBoost(boostExact)
+			alts = append(alts, tq)
+		}
 		label = "索引号"
 	}
 	if catalogue.LooksLikeDocNo(text) {
@@ -348,4 +359,54 @@ func ParseText(text string) ParsedText {
 	}
 	flush()
 	return p
+}
+
+// indexNoVariants returns the spellings of a typed 索引号 worth looking up:
+// as typed, and with full-width characters folded and spaces removed, with
+// the check character upper-cased (a 统一社会信用代码 ends in X, not x). An
+// 索引号 is stored exactly as written, so pinyin fronts keep their case.
+func indexNoVariants(text string) []string {
+	folded := strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r):
+			return -1
+		case r >= '！' && r <= '～':
+			return r - '！' + '!'
+		}
+		return r
+	}, text)
+	out := []string{text}
+	add := func(v string) {
+		for _, o := range out {
+			if o == v {
+				return
+			}
+		}
+		out = append(out, v)
+	}
+	add(folded)
+	add(strings.ToUpper(folded))
+	if i := strings.IndexByte(folded, '/'); i > 0 {
+		add(strings.ToUpper(folded[:i]) + folded[i:])
+	}
+	return out
+}
+
+// carriesNumber reports whether a hit has the 文号 or 索引号 the query is.
+func carriesNumber(h Hit, text string) bool {
+	text = strings.TrimSpace(text)
+	for _, v := range indexNoVariants(text) {
+		if h.IndexNo != "" && h.IndexNo == v {
+			return true
+		}
+	}
+	if h.DocNo == "" || !catalogue.LooksLikeDocNo(text) {
+		return false
+	}
+	if catalogue.NormalizeDocNo(h.DocNo) == catalogue.NormalizeDocNo(text) {
+		return true
+	}
+	want, ok1 := catalogue.ParseDocNo(text)
+	have, ok2 := catalogue.ParseDocNo(h.DocNo)
+	return ok1 && ok2 && want.Prefix == "" && want.Year == have.Year && want.Serial == have.Serial
 }

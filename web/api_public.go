@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -184,10 +185,10 @@ func toEntryJSON(p *catalogue.PublicEntry) entryJSON {
 		hitJSON: hitJSON{
 			ID: p.ID, IndexNo: p.IndexNo, Title: ct.Title, DocNo: ct.DocNo, Organ: ct.Organ,
 			Category: ct.Category, Topic: ct.Topic, DocType: ct.DocType, Summary: ct.Summary,
-			FormedAt: ct.FormedAt, PublishedAt: catalogue.DateOf(p.PublishedAt), Validity: ct.Validity,
+			FormedAt: ct.FormedAt, PublishedAt: chinaDate(p.PublishedAt), Validity: ct.Validity,
 			URL: entryURL(p.ID),
 		},
-		UpdatedAt: catalogue.DateOf(p.UpdatedAt), Version: p.Version, Keywords: ct.Keywords,
+		UpdatedAt: chinaDate(p.UpdatedAt), Version: p.Version, Keywords: ct.Keywords,
 		EffectiveAt: ct.EffectiveAt, SourceURL: ct.SourceURL, Body: ct.Body,
 		Replaces: p.Replaces, ReplacedBy: p.ReplacedBy,
 		Attachments: []attachmentJSON{}, Versions: []versionJSON{},
@@ -196,7 +197,7 @@ func toEntryJSON(p *catalogue.PublicEntry) entryJSON {
 		out.Attachments = append(out.Attachments, attachmentJSON{Name: a.Name, URL: fileURL(p.ID, a.SHA256), Size: a.Size, ContentType: a.ContentType})
 	}
 	for _, v := range p.Versions {
-		out.Versions = append(out.Versions, versionJSON{Version: v.Number, PublishedAt: catalogue.DateOf(v.PublishedAt), Note: v.Note})
+		out.Versions = append(out.Versions, versionJSON{Version: v.Number, PublishedAt: chinaDate(v.PublishedAt), Note: v.Note})
 	}
 	return out
 }
@@ -219,7 +220,7 @@ func (h *Handler) apiEntry(c *gin.Context) {
 func withdrawnJSON(p *catalogue.PublicEntry) gin.H {
 	w := gin.H{}
 	if p.Withdrawn != nil {
-		w = gin.H{"at": catalogue.DateOf(p.Withdrawn.At), "reason": p.Withdrawn.Reason}
+		w = gin.H{"at": chinaDate(p.Withdrawn.At), "reason": p.Withdrawn.Reason}
 	}
 	return gin.H{
 		"id": p.ID, "index_no": p.IndexNo, "title": p.WithdrawnTitle, "withdrawn": w,
@@ -266,4 +267,13 @@ func (h *Handler) download(c *gin.Context) {
 	if _, err := io.Copy(c.Writer, rc); err != nil && !errors.Is(err, c.Request.Context().Err()) {
 		h.Log.Warn("download interrupted", "id", id, "file", att.Name, "err", fmt.Sprint(err))
 	}
+}
+
+// chinaDate is the calendar day of an instant in China Standard Time, the
+// day the pages show for it.
+func chinaDate(t time.Time) catalogue.Date {
+	if t.IsZero() {
+		return catalogue.Date{}
+	}
+	return catalogue.DateOf(t.In(chinaTime))
 }

@@ -273,8 +273,15 @@ func (h *Handler) setPrefs(c *gin.Context) {
 // localReturn accepts only a path on this site, so the form cannot be used
 // to redirect people elsewhere.
 func localReturn(s string) string {
-	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsAny(s, "\\\r\n") {
+	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') {
 		return "/"
+	}
+	// Browsers drop tabs and newlines from URLs, so "/\t/evil" would
+	// become "//evil": refuse every control character.
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return "/"
+		}
 	}
 	return s
 }
