@@ -1,8 +1,9 @@
 // Package indexer keeps the catalogue's full-text indexes: Bleve (scorch)
 // indexes of Document, with Chinese analysis by gse and a domain
-// dictionary. An index is derived data: the object store is the source of
-// truth, and an index built by another version of the analysis, mapping or
-// dictionary is thrown away and rebuilt from it.
+// dictionary (or, as a baseline for comparison, Bleve's CJK bigrams). An
+// index is derived data: the object store is the source of truth, and an
+// index built by another version of the analysis, mapping or dictionary is
+// thrown away and rebuilt from it.
 //
 // The dictionary is loaded once per process (about a second and 130 MB) and
 // shared by every index. Words staff add (LoadUserDict, LoadUserDictFile)
@@ -54,10 +55,19 @@ const openTimeout = "3s"
 
 // Index is one full-text index.
 type Index struct {
-	idx     bleve.Index
-	dir     string
-	rebuild string // why the index is empty and must be rebuilt; "" if it need not be
+	idx      bleve.Index
+	dir      string
+	analysis Analysis
+	rebuild  string // why the index is empty and must be rebuilt; "" if it need not be
 }
+
+// Options choose how an index is built. The zero value is the product's
+// default: gse analysis.
+type Options struct {
+	Analysis Analysis // "" means AnalysisGSE
+}
+
+func (o Options) analysis() (Analysis, error) { return ParseAnalysis(string(o.Analysis)) }
 
 // Open opens the index at dir, creating it if dir does not exist or is
 // empty. If the index was built by another version, or cannot be read, it
@@ -66,8 +76,16 @@ type Index struct {
 // A new index needs a rebuild too. Open refuses to delete a directory that
 // does not look like an index, and fails without deleting anything when
 // another process holds the index open.
-func Open(dir string) (*Index, error) {
-	want, err := buildVersion()
+func Open(dir string) (*Index, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith is Open with the analysis of opts. The analysis is part of the
+// index's version: an index built with another one is rebuilt.
+func OpenWith(dir string, opts Options) (*Index, error) {
+	a, err := opts.analysis()
+	if err != nil {
+		return nil, err
+	}
+	want, err := buildVersionFor(a)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +94,7 @@ func Open(dir string) (*Index, error) {
 		return nil, fmt.Errorf("indexer: open %s: %w", dir, err)
 	}
 	if empty {
-		return create(dir, want, "新建索引")
+		return create(dir, a, want, "新建索引")
 	}
 	if _, err := os.Stat(filepath.Join(dir, metaFile)); err != nil {
 		return nil, fmt.Errorf("indexer: open %s: not a search index (no %s), refusing to replace it", dir, metaFile)
@@ -86,38 +104,45 @@ func Open(dir string) (*Index, error) {
 		return nil, fmt.Errorf("indexer: open %s: the index is in use by another process", dir)
 	}
 	if err != nil {
-		return recreate(dir, want, fmt.Sprintf("索引无法读取（%v）", err))
+		return recreate(dir, a, want, fmt.Sprintf("索引无法读取（%v）", err))
 	}
 	got, err := idx.GetInternal(versionKey)
 	if err != nil {
 		idx.Close()
-		return recreate(dir, want, fmt.Sprintf("索引无法读取（%v）", err))
+		return recreate(dir, a, want, fmt.Sprintf("索引无法读取（%v）", err))
 	}
 	if string(got) != want {
 		idx.Close()
-		return recreate(dir, want, fmt.Sprintf("索引版本 %q 与程序版本 %q 不符", got, want))
+		return recreate(dir, a, want, fmt.Sprintf("索引版本 %q 与程序版本 %q 不符", got, want))
 	}
-	return &Index{idx: idx, dir: dir}, nil
+	return &Index{idx: idx, dir: dir, analysis: a}, nil
 }
 
 // Recreate deletes the index at dir, if there is one, and creates it anew,
 // empty, for a rebuild from scratch.
-func Recreate(dir string) (*Index, error) {
-	want, err := buildVersion()
+func Recreate(dir string) (*Index, error) { return RecreateWith(dir, Options{}) }
+
+// RecreateWith is Recreate with the analysis of opts.
+func RecreateWith(dir string, opts Options) (*Index, error) {
+	a, err := opts.analysis()
 	if err != nil {
 		return nil, err
 	}
-	return recreate(dir, want, "按要求重建")
+	want, err := buildVersionFor(a)
+	if err != nil {
+		return nil, err
+	}
+	return recreate(dir, a, want, "按要求重建")
 }
 
-func recreate(dir, version, reason string) (*Index, error) {
+func recreate(dir string, a Analysis, version, reason string) (*Index, error) {
 	if err := remove(dir); err != nil {
 		return nil, err
 	}
-	return create(dir, version, reason)
+	return create(dir, a, version, reason)
 }
 
-func create(dir, version, reason string) (*Index, error) {
+func create(dir string, a Analysis, version, reason string) (*Index, error) {
 	// Bleve creates the directory itself and refuses one that exists.
 	if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("indexer: create %s: %w", dir, err)
@@ -125,7 +150,7 @@ func create(dir, version, reason string) (*Index, error) {
 	if err := os.MkdirAll(filepath.Dir(dir), 0o750); err != nil {
 		return nil, fmt.Errorf("indexer: create %s: %w", dir, err)
 	}
-	idx, err := bleve.NewUsing(dir, NewMapping(), scorch.Name, scorch.Name, nil)
+	idx, err := bleve.NewUsing(dir, NewMappingFor(a), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("indexer: create %s: %w", dir, err)
 	}
@@ -133,7 +158,7 @@ func create(dir, version, reason string) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("indexer: create %s: record version: %w", dir, err)
 	}
-	return &Index{idx: idx, dir: dir, rebuild: reason}, nil
+	return &Index{idx: idx, dir: dir, analysis: a, rebuild: reason}, nil
 }
 
 // remove deletes an index directory, after checking that it is one.
@@ -165,19 +190,27 @@ func isEmptyOrMissing(dir string) (bool, error) {
 	return len(entries) == 0, nil
 }
 
-// buildVersion describes what an index is built with: this package's
-// Version, the dictionary's fingerprint and a hash of the mapping. It loads
-// the dictionary.
-func buildVersion() (string, error) {
-	fp, err := dict.Fingerprint()
-	if err != nil {
-		return "", fmt.Errorf("indexer: %w", err)
+// buildVersion describes what an index with the default analysis is built
+// with; see buildVersionFor.
+func buildVersion() (string, error) { return buildVersionFor(AnalysisGSE) }
+
+// buildVersionFor describes what an index is built with: this package's
+// Version, the dictionary's fingerprint, a hash of the mapping and the
+// analysis. For gse it loads the dictionary; the bigram analysis uses none
+// ("dict:-"), so a bigram index never pays for loading it.
+func buildVersionFor(a Analysis) (string, error) {
+	fp := "-"
+	if a == AnalysisGSE {
+		var err error
+		if fp, err = dict.Fingerprint(); err != nil {
+			return "", fmt.Errorf("indexer: %w", err)
+		}
 	}
-	mh, err := mappingHash(NewMapping())
+	mh, err := mappingHash(NewMappingFor(a))
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("v%d dict:%s mapping:%s", Version, fp, mh), nil
+	return fmt.Sprintf("v%d dict:%s mapping:%s analysis:%s", Version, fp, mh, a), nil
 }
 
 func mappingHash(m mapping.IndexMapping) (string, error) {
@@ -199,6 +232,13 @@ func (x *Index) RebuildReason() string { return x.rebuild }
 
 // Dir returns the directory of the index.
 func (x *Index) Dir() string { return x.dir }
+
+// Analysis returns how the index's text fields are analysed.
+func (x *Index) Analysis() Analysis { return x.analysis }
+
+// QueryAnalyzer returns the name of the analyzer for query text that
+// matches how this index was built.
+func (x *Index) QueryAnalyzer() string { return x.analysis.QueryAnalyzer() }
 
 // Bleve returns the underlying index, for searching.
 func (x *Index) Bleve() bleve.Index { return x.idx }

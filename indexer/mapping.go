@@ -1,28 +1,78 @@
 package indexer
 
 import (
+	"fmt"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"gongkai/indexer/analysis/chinese"
 )
 
-// Analyzer names, for queries that name one.
+// Analyzer names of the default analysis (AnalysisGSE), for queries that
+// name one.
 const (
 	IndexAnalyzer = chinese.IndexName // text fields are indexed with it
 	QueryAnalyzer = chinese.QueryName // analyse what people type with it
 )
 
-// NewMapping returns the index mapping: one static document type with the
-// fields above. The default mapping is disabled and nothing is dynamic, so a
-// field not listed here is never indexed or stored.
-func NewMapping() mapping.IndexMapping {
+// Analysis is how the text fields of an index are analysed.
+type Analysis string
+
+// The analyses an index can be built with.
+const (
+	// AnalysisGSE cuts words with gse and the domain dictionary: the
+	// product's analysis, and the default.
+	AnalysisGSE Analysis = "gse"
+	// AnalysisBigram is Bleve's built-in CJK analyzer (overlapping
+	// character pairs, no dictionary, no traditional-to-simplified
+	// folding): the baseline the benchmark and relevance suite compare
+	// against.
+	AnalysisBigram Analysis = "bigram"
+)
+
+// ParseAnalysis reads an analysis name; "" is the default, AnalysisGSE.
+func ParseAnalysis(name string) (Analysis, error) {
+	switch a := Analysis(name); a {
+	case "":
+		return AnalysisGSE, nil
+	case AnalysisGSE, AnalysisBigram:
+		return a, nil
+	}
+	return "", fmt.Errorf("indexer: unknown analysis %q (want %q or %q)", name, AnalysisGSE, AnalysisBigram)
+}
+
+// IndexAnalyzer returns the name of the analyzer text fields are indexed with.
+func (a Analysis) IndexAnalyzer() string {
+	if a == AnalysisBigram {
+		return cjk.AnalyzerName
+	}
+	return IndexAnalyzer
+}
+
+// QueryAnalyzer returns the name of the analyzer for what people type.
+func (a Analysis) QueryAnalyzer() string {
+	if a == AnalysisBigram {
+		return cjk.AnalyzerName
+	}
+	return QueryAnalyzer
+}
+
+// NewMapping returns the index mapping with the default analysis (gse).
+func NewMapping() mapping.IndexMapping { return NewMappingFor(AnalysisGSE) }
+
+// NewMappingFor returns the index mapping with the text fields analysed by
+// a: one static document type with the fields above. The default mapping is
+// disabled and nothing is dynamic, so a field not listed here is never
+// indexed or stored.
+func NewMappingFor(a Analysis) mapping.IndexMapping {
 	doc := bleve.NewDocumentStaticMapping()
 
 	text := func(stored bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = IndexAnalyzer
+		f.Analyzer = a.IndexAnalyzer()
 		f.Store = stored
 		f.IncludeTermVectors = stored // positions and offsets: phrases and highlights
 		f.IncludeInAll = false

@@ -13,20 +13,28 @@ import (
 // catalogue operations on it. The public index is only ever fed public
 // records, so everything it can return is public.
 type Index struct {
-	idx *indexer.Index
-	dir string
+	idx  *indexer.Index
+	dir  string
+	opts indexer.Options
 }
 
 // OpenIndex opens or creates the index at dir. fresh is true when the index
 // is new or was recreated (version change, damage) and must be rebuilt from
 // the store.
-func OpenIndex(dir string) (*Index, bool, error) {
-	idx, err := indexer.Open(dir)
+func OpenIndex(dir string) (*Index, bool, error) { return OpenIndexWith(dir, indexer.Options{}) }
+
+// OpenIndexWith is OpenIndex with the analysis of opts; queries are
+// analysed the way the index was built.
+func OpenIndexWith(dir string, opts indexer.Options) (*Index, bool, error) {
+	idx, err := indexer.OpenWith(dir, opts)
 	if err != nil {
 		return nil, false, fmt.Errorf("search: open index %s: %w", dir, err)
 	}
-	return &Index{idx: idx, dir: dir}, idx.NeedsRebuild(), nil
+	return &Index{idx: idx, dir: dir, opts: opts}, idx.NeedsRebuild(), nil
 }
+
+// Analysis returns how the index's text is analysed.
+func (x *Index) Analysis() indexer.Analysis { return x.idx.Analysis() }
 
 // Close closes the index.
 func (x *Index) Close() error { return x.idx.Close() }
@@ -45,7 +53,7 @@ func (x *Index) Clear() error {
 	if err := x.idx.Close(); err != nil {
 		return err
 	}
-	idx, err := indexer.Recreate(x.dir)
+	idx, err := indexer.RecreateWith(x.dir, x.opts)
 	if err != nil {
 		return fmt.Errorf("search: recreate index %s: %w", x.dir, err)
 	}
