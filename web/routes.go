@@ -21,4 +21,5 @@ func (h *Handler) routes() {
 	r.GET("/files/:id/:sha", h.download)
 	r.POST("/prefs", h.setPrefs)
 	r.GET("/static/*path", h.assets.serve)
+	h.staffRoutes()
 }

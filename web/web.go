@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -27,6 +28,17 @@ type Deps struct {
 	Log         *slog.Logger
 	Version     string
 	Attribution string
+
+	// Users and Sessions are the staff accounts and their sessions; without
+	// them the site has no staff side (a public-only copy).
+	Users    catalogue.UserStore
+	Sessions catalogue.SessionStore
+	// Passwords hashes staff passwords; nil uses catalogue.DefaultArgon2.
+	Passwords *catalogue.PasswordHasher
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client, for sign-in limits and logs; none by default, since
+	// anyone can send that header.
+	TrustedProxies []string
 }
 
 // Handler holds the dependencies of every route.
@@ -35,6 +47,7 @@ type Handler struct {
 	engine *gin.Engine
 	pages  *pages
 	assets *assets
+	staff  *staffSide // nil without an account store
 }
 
 // New returns the HTTP handler of the whole site, with its templates and
@@ -53,6 +66,9 @@ func New(d Deps) (*Handler, error) {
 		return nil, err
 	}
 	h.engine.HandleMethodNotAllowed = true
+	if err := h.engine.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("web: trusted proxies: %w", err)
+	}
 	h.engine.Use(h.recoverer(), h.accessLog(), securityHeaders())
 	h.routes()
 	return h, nil
