@@ -35,6 +35,7 @@ type Main struct {
 	Bucket  storage.Bucket
 	Records *storage.Records
 	Public  *storage.PublicSite
+	Users   *storage.Users // staff accounts, sections and sessions
 
 	PublicIndex *search.Index
 	StaffIndex  *search.Index
@@ -80,7 +81,9 @@ func (m *Main) Open(ctx context.Context) error {
 	return nil
 }
 
-func (m *Main) open(ctx context.Context) error {
+// openStore takes the data dir's lock and opens the object store: all that
+// a command touching only records (such as "user add") needs.
+func (m *Main) openStore(ctx context.Context) error {
 	c := m.Config
 	if err := os.MkdirAll(c.Data, 0o750); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
@@ -103,6 +106,15 @@ func (m *Main) open(ctx context.Context) error {
 		}
 		m.Bucket = b
 	}
+	m.Users = storage.NewUsers(m.Bucket)
+	return nil
+}
+
+func (m *Main) open(ctx context.Context) error {
+	if err := m.openStore(ctx); err != nil {
+		return err
+	}
+	c := m.Config
 	m.Records = storage.NewRecords(m.Bucket)
 	m.Public = storage.NewPublicSite(m.Bucket)
 
@@ -118,12 +130,15 @@ func (m *Main) open(ctx context.Context) error {
 			return fmt.Errorf("user dictionary %s: %w", userDict, err)
 		}
 	}
-	pub, pubFresh, err := search.OpenIndex(filepath.Join(c.Data, "index", "public"))
+	// Hidden, for tools/bench only: GONGKAI_ANALYZER=bigram builds the
+	// indexes with Bleve's CJK bigrams, the baseline gse is compared with.
+	ixOpts := indexer.Options{Analysis: indexer.Analysis(os.Getenv("GONGKAI_ANALYZER"))}
+	pub, pubFresh, err := search.OpenIndexWith(filepath.Join(c.Data, "index", "public"), ixOpts)
 	if err != nil {
 		return err
 	}
 	m.PublicIndex = pub
-	staff, staffFresh, err := search.OpenIndex(filepath.Join(c.Data, "index", "staff"))
+	staff, staffFresh, err := search.OpenIndexWith(filepath.Join(c.Data, "index", "staff"), ixOpts)
 	if err != nil {
 		return err
 	}
@@ -270,7 +285,7 @@ func (m *Main) loadDemo(ctx context.Context) error {
 	}
 	m.Log.Info("demo catalogue loaded", "entries", sum.Created, "took", sum.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(m.stdout, "演示目录已载入：%d 条。数据来源：%s\n", sum.Created, demo.Attribution)
-	return nil
+	return m.createDemoAccounts(ctx)
 }
 
 var errStopList = errors.New("stop listing")
@@ -279,13 +294,16 @@ var errStopList = errors.New("stop listing")
 // gracefully, letting requests in flight finish.
 func (m *Main) Serve(ctx context.Context) error {
 	h, err := web.New(web.Deps{
-		Public:      m.Public,
-		PublicIndex: m.PublicIndex,
-		Service:     m.Service,
-		Ready:       m.ready,
-		Log:         m.Log,
-		Version:     Version,
-		Attribution: demo.Attribution,
+		Public:         m.Public,
+		PublicIndex:    m.PublicIndex,
+		Service:        m.Service,
+		Ready:          m.ready,
+		Log:            m.Log,
+		Version:        Version,
+		Attribution:    demo.Attribution,
+		Users:          m.Users,
+		Sessions:       m.Users,
+		TrustedProxies: m.Config.TrustedProxies,
 	})
 	if err != nil {
 		return err

@@ -27,6 +27,10 @@ type Config struct {
 
 	ShutdownTimeout time.Duration
 	LogFormat       string // "text" or "json"
+	// TrustedProxies are reverse proxies (IPs or CIDRs) whose
+	// X-Forwarded-For is believed; none unless GONGKAI_TRUSTED_PROXIES
+	// lists them, comma-separated.
+	TrustedProxies []string
 }
 
 // Validate checks the configuration before anything is opened.
@@ -88,6 +92,7 @@ func newFlagSet(name string, c *Config, env func(string) string, stderr io.Write
 	c.LogFormat = get("LOG_FORMAT", "text")
 	c.Data = get("DATA", "./data")
 	c.Addr = get("ADDR", "127.0.0.1:8080")
+	c.TrustedProxies = splitList(get("TRUSTED_PROXIES", ""))
 	for _, f := range flags {
 		switch f {
 		case "data":
@@ -105,3 +110,14 @@ func newFlagSet(name string, c *Config, env func(string) string, stderr io.Write
 }
 
 func osEnv(key string) string { return os.Getenv(key) }
+
+// splitList reads a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -51,6 +51,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runImport(ctx, args, stdout, stderr, env)
 	case "reindex":
 		return runReindex(ctx, args, stdout, stderr, env)
+	case "user":
+		return runUser(ctx, args, stdin, stdout, stderr, env)
 	case "version":
 		fmt.Fprintln(stdout, "gongkai", Version)
 		return nil
