@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -69,6 +68,14 @@ var errNoRoute = catalogue.Errorf(catalogue.ENOTFOUND, "页面不存在")
 
 func (h *Handler) noRoute(c *gin.Context) { h.fail(c, errNoRoute) }
 
+// noMethod answers 405: the path exists, but not for this method.
 func (h *Handler) noMethod(c *gin.Context) {
-	h.fail(c, &catalogue.Error{Code: catalogue.EINVALID, Message: "不支持该请求方法", Err: errors.New(c.Request.Method)})
+	const msg = "不支持该请求方法"
+	if isAPI(c) {
+		var body errorBody
+		body.Error.Code, body.Error.Message = "method_not_allowed", msg
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, body)
+		return
+	}
+	h.errorPage(c, http.StatusMethodNotAllowed, msg)
 }

@@ -165,3 +165,29 @@ func TestConcurrentReaders(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+func TestMethods(t *testing.T) {
+	f := sharedServer(t)
+	t.Run("HeadAnsweredAsGet", func(t *testing.T) {
+		resp, err := f.Server.Client().Head(f.URL + "/catalogue")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("HEAD /catalogue: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	})
+	t.Run("WrongMethodIs405", func(t *testing.T) {
+		for _, p := range []string{"/api/v1/search", "/catalogue"} {
+			resp, err := f.Server.Client().Post(f.URL+p, "text/plain", strings.NewReader("x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusMethodNotAllowed {
+				t.Errorf("POST %s: %d, want 405", p, resp.StatusCode)
+			}
+		}
+	})
+}

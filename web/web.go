@@ -75,7 +75,13 @@ func New(d Deps) (*Handler, error) {
 }
 
 // ServeHTTP implements http.Handler.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.engine.ServeHTTP(w, r) }
+// HEAD is answered as GET: net/http writes the headers and drops the body.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		r.Method = http.MethodGet
+	}
+	h.engine.ServeHTTP(w, r)
+}
 
 func (h *Handler) accessLog() gin.HandlerFunc {
 	return func(c *gin.Context) {
