@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"slices"
 	"strings"
@@ -33,11 +32,6 @@ type adminView struct {
 // render writes a staff page in the admin layout. Staff pages are never
 // cached (noStore), unlike the public ones render serves.
 func (h *Handler) renderAdmin(c *gin.Context, status int, page, title, nav string, data any) {
-	t, ok := h.pages.t[page]
-	if !ok {
-		h.fail(c, catalogue.Errorf(catalogue.EINTERNAL, "页面模板 %s 不存在", page))
-		return
-	}
 	v := adminView{
 		Title: title, Site: h.site(), Prefs: readPrefs(c), Path: c.Request.URL.Path,
 		Asset: h.assets.url, Nav: nav, Data: data, Version: h.Version,
@@ -46,14 +40,7 @@ func (h *Handler) renderAdmin(c *gin.Context, status int, page, title, nav strin
 		v.Staff, v.IsAdmin, v.CSRF = st.User, st.User.Role == catalogue.RoleAdmin, st.Session.CSRF
 		v.Flash = h.staff.flashes.take(st.Session.TokenHash)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, page+".html", v); err != nil {
-		h.Log.Error("render page", "page", page, "err", err)
-		c.String(http.StatusInternalServerError, "页面生成出错，请稍后再试。")
-		return
-	}
-	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	h.writePage(c, status, page, v, "no-store")
 }
 
 // adminError shows an error in the admin layout and stops the request.

@@ -144,15 +144,22 @@ func (h *Handler) site() siteInfo {
 
 // render writes a page with the given status.
 func (h *Handler) render(c *gin.Context, status int, page, title, nav string, data any) {
-	t, ok := h.pages.t[page]
-	if !ok {
-		h.fail(c, catalogue.Errorf(catalogue.EINTERNAL, "页面模板 %s 不存在", page))
-		return
-	}
 	v := view{
 		Title: title, Site: h.site(), Prefs: readPrefs(c), Path: c.Request.URL.Path,
 		ReturnTo: c.Request.URL.RequestURI(), Asset: h.assets.url, Nav: nav, Data: data,
 		Version: h.Version, Attribution: h.Attribution, Now: time.Now(),
+	}
+	h.writePage(c, status, page, v, "no-cache")
+}
+
+// writePage executes a page template with its view and writes it. The page
+// is rendered into a buffer first, so a template error never leaves half a
+// page behind a 200.
+func (h *Handler) writePage(c *gin.Context, status int, page string, v any, cacheControl string) {
+	t, ok := h.pages.t[page]
+	if !ok {
+		h.fail(c, catalogue.Errorf(catalogue.EINTERNAL, "页面模板 %s 不存在", page))
+		return
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, page+".html", v); err != nil {
@@ -160,7 +167,7 @@ func (h *Handler) render(c *gin.Context, status int, page, title, nav string, da
 		c.String(http.StatusInternalServerError, "页面生成出错，请稍后再试。")
 		return
 	}
-	c.Header("Cache-Control", "no-cache")
+	c.Header("Cache-Control", cacheControl)
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
