@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -59,6 +60,11 @@ type Index struct {
 	dir      string
 	analysis Analysis
 	rebuild  string // why the index is empty and must be rebuilt; "" if it need not be
+
+	// Bleve panics when an index is closed twice (a failed rebuild can
+	// leave a closed index behind), so Close runs once.
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Options choose how an index is built. The zero value is the product's
@@ -254,10 +260,12 @@ func (x *Index) Count() (uint64, error) {
 
 // Close closes the index.
 func (x *Index) Close() error {
-	if err := x.idx.Close(); err != nil {
-		return fmt.Errorf("indexer: close %s: %w", x.dir, err)
-	}
-	return nil
+	x.closeOnce.Do(func() {
+		if err := x.idx.Close(); err != nil {
+			x.closeErr = fmt.Errorf("indexer: close %s: %w", x.dir, err)
+		}
+	})
+	return x.closeErr
 }
 
 // Index adds or replaces documents, by ID, in batches. Documents of

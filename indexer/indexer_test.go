@@ -360,3 +360,17 @@ func TestFields(t *testing.T) {
 		}
 	})
 }
+
+func TestCloseTwiceIsSafe(t *testing.T) {
+	idx, err := indexer.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// A second Close must neither panic (as Bleve does) nor fail.
+	if err := idx.Close(); err != nil {
+		t.Errorf("second Close = %v", err)
+	}
+}
