@@ -139,41 +139,37 @@ const rebuildBatch = 512
 
 // RebuildPublic indexes every public record of the projection.
 func (x *Index) RebuildPublic(ctx context.Context, public catalogue.PublicReader) (int, error) {
-	var batch []indexer.Document
-	n := 0
-	err := public.ListEntries(ctx, func(p *catalogue.PublicEntry) error {
-		d, ok := PublicDocument(p)
-		if !ok {
-			return nil
-		}
-		batch = append(batch, d)
-		n++
-		if len(batch) >= rebuildBatch {
-			err := x.idx.Index(ctx, batch...)
-			batch = batch[:0]
-			return err
-		}
-		return nil
+	return x.rebuild(ctx, func(add func(indexer.Document) error) error {
+		return public.ListEntries(ctx, func(p *catalogue.PublicEntry) error {
+			if d, ok := PublicDocument(p); ok {
+				return add(d)
+			}
+			return nil // a withdrawal notice is never indexed
+		})
 	})
-	if err == nil {
-		err = x.idx.Index(ctx, batch...)
-	}
-	return n, err
 }
 
 // RebuildStaff indexes every internal entry.
 func (x *Index) RebuildStaff(ctx context.Context, records catalogue.RecordStore) (int, error) {
+	return x.rebuild(ctx, func(add func(indexer.Document) error) error {
+		return records.ListEntries(ctx, func(e *catalogue.Entry) error { return add(StaffDocument(e)) })
+	})
+}
+
+// rebuild indexes the documents that walk hands to add, in batches, and
+// returns how many it indexed.
+func (x *Index) rebuild(ctx context.Context, walk func(add func(indexer.Document) error) error) (int, error) {
 	var batch []indexer.Document
 	n := 0
-	err := records.ListEntries(ctx, func(e *catalogue.Entry) error {
-		batch = append(batch, StaffDocument(e))
+	err := walk(func(d indexer.Document) error {
+		batch = append(batch, d)
 		n++
-		if len(batch) >= rebuildBatch {
-			err := x.idx.Index(ctx, batch...)
-			batch = batch[:0]
-			return err
+		if len(batch) < rebuildBatch {
+			return nil
 		}
-		return nil
+		err := x.idx.Index(ctx, batch...)
+		batch = batch[:0]
+		return err
 	})
 	if err == nil {
 		err = x.idx.Index(ctx, batch...)
