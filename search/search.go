@@ -91,10 +91,14 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 
 	req := bleve.NewSearchRequestOptions(root, q.Size, (q.Page-1)*q.Size, false)
 	req.Fields = storedFields
+	// Every sort key beyond the score is read for every hit, not only for the
+	// page shown: at 150k entries tie-breakers on a date and _id cost more
+	// than the search itself, so relevance sorts by score alone (ties keep
+	// the index's order). Sorting by date needs them for a stable order.
 	if q.Sort == SortDate {
 		req.SortBy([]string{"-" + indexer.FieldPublishedAt, "-" + indexer.FieldFormedAt, "_id"})
 	} else {
-		req.SortBy([]string{"-_score", "-" + indexer.FieldPublishedAt, "_id"})
+		req.SortBy([]string{"-_score"})
 	}
 	if q.Facets {
 		for _, f := range facetFields {
