@@ -186,8 +186,18 @@ type Entry struct {
 	Draft          Content     `json:"draft"` // the working copy
 	Versions       []Version   `json:"versions,omitempty"`
 	Withdrawn      *Withdrawal `json:"withdrawn,omitempty"`
-	Replaces       string      `json:"replaces,omitempty"`
-	ReplacedBy     string      `json:"replaced_by,omitempty"`
+	// ReturnComment is the reviewer's comment when the entry was last
+	// returned to its drafter; cleared when it moves on.
+	ReturnComment string          `json:"return_comment,omitempty"`
+	Secrecy       *SecrecyOpinion `json:"secrecy,omitempty"` // the office's secrecy review
+	// ClockFrom is the day the 20-working-day publication clock runs from
+	// when it is not the formation date (a change, 变更); DueAt is the
+	// publish-by date while the clock runs, kept for the staff index.
+	ClockFrom  Date   `json:"clock_from,omitzero"`
+	DueAt      Date   `json:"due_at,omitzero"`
+	CreatedBy  string `json:"created_by,omitempty"`
+	Replaces   string `json:"replaces,omitempty"`
+	ReplacedBy string `json:"replaced_by,omitempty"`
 	// ImportKey identifies the source line of an imported entry, so that
 	// importing the same file twice creates nothing new.
 	ImportKey string       `json:"import_key,omitempty"`

@@ -23,6 +23,9 @@ type Service struct {
 	Calendar    *Calendar
 	Log         *slog.Logger
 	Now         func() time.Time
+	// OnPublicSyncFailure is called when a record was saved but the public
+	// side could not be brought up to date, so the next start reconciles.
+	OnPublicSyncFailure func()
 }
 
 func (s *Service) now() time.Time {

@@ -15,7 +15,8 @@ type Document struct {
 	Summary, Body, AttachmentText                                        string
 	Keywords                                                             string // 主题词, separated by spaces
 	FormedAt, PublishedAt, UpdatedAt                                     time.Time
-	Status, Attribute, Section                                           string // staff index only; empty in the public index
+	Status, Attribute, Section, Kind                                     string    // staff index only; empty in the public index
+	DueAt                                                                time.Time // staff index only: publish-by date while the clock runs
 }
 
 // Field names in the index, for queries, sorting, facets and stored values.
@@ -44,11 +45,13 @@ const (
 	FieldStatus    = "status"
 	FieldAttribute = "attribute"
 	FieldSection   = "section"
+	FieldKind      = "kind"
 
 	// Dates, with doc values for sorting and ranges.
 	FieldFormedAt    = "formed_at"
 	FieldPublishedAt = "published_at"
 	FieldUpdatedAt   = "updated_at"
+	FieldDueAt       = "due_at" // staff index only
 )
 
 // docType is the one document type of the mapping; anything else falls to
@@ -100,8 +103,10 @@ func (d *Document) record() record {
 	str(FieldStatus, d.Status)
 	str(FieldAttribute, d.Attribute)
 	str(FieldSection, d.Section)
+	str(FieldKind, d.Kind)
 	date(FieldFormedAt, d.FormedAt)
 	date(FieldPublishedAt, d.PublishedAt)
 	date(FieldUpdatedAt, d.UpdatedAt)
+	date(FieldDueAt, d.DueAt)
 	return r
 }

@@ -99,12 +99,12 @@ func NewMappingFor(a Analysis) mapping.IndexMapping {
 	doc.AddFieldMappingsAt(FieldDocNoTail, exact(false, false))
 	for _, name := range []string{
 		FieldOrgan, FieldCategory, FieldTopic, FieldDocType, FieldValidity, FieldYear,
-		FieldStatus, FieldAttribute, FieldSection,
+		FieldStatus, FieldAttribute, FieldSection, FieldKind,
 	} {
 		doc.AddFieldMappingsAt(name, exact(true, true))
 	}
 
-	for _, name := range []string{FieldFormedAt, FieldPublishedAt, FieldUpdatedAt} {
+	for _, name := range []string{FieldFormedAt, FieldPublishedAt, FieldUpdatedAt, FieldDueAt} {
 		f := bleve.NewDateTimeFieldMapping()
 		f.IncludeInAll = false
 		doc.AddFieldMappingsAt(name, f)

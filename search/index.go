@@ -3,6 +3,8 @@ package search
 import (
 	"context"
 	"fmt"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"strings"
 
 	"gongkai/catalogue"
@@ -81,6 +83,10 @@ func StaffDocument(e *catalogue.Entry) indexer.Document {
 	d.Status = string(e.Status)
 	d.Attribute = string(e.Attribute)
 	d.Section = e.Section
+	d.Kind = string(e.Kind)
+	if !e.DueAt.IsZero() {
+		d.DueAt = e.DueAt.Time()
+	}
 	if cur := e.Current(); cur != nil {
 		d.PublishedAt = e.Versions[0].PublishedAt
 		d.UpdatedAt = cur.PublishedAt
@@ -175,4 +181,27 @@ func (x *Index) rebuild(ctx context.Context, walk func(add func(indexer.Document
 		err = x.idx.Index(ctx, batch...)
 	}
 	return n, err
+}
+
+// CountByStatus counts the entries of the staff index that pass f, by
+// workflow status, for the dashboard.
+func (x *Index) CountByStatus(ctx context.Context, f Filters) (map[string]uint64, uint64, error) {
+	q := filterQueries(f)
+	var root query.Query = bleve.NewMatchAllQuery()
+	if len(q) > 0 {
+		root = bleve.NewConjunctionQuery(q...)
+	}
+	req := bleve.NewSearchRequestOptions(root, 0, 0, false)
+	req.AddFacet("status", bleve.NewFacetRequest(indexer.FieldStatus, 20))
+	sr, err := x.idx.Bleve().SearchInContext(ctx, req)
+	if err != nil {
+		return nil, 0, catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+	}
+	out := make(map[string]uint64)
+	if fr := sr.Facets["status"]; fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			out[t.Term] = uint64(t.Count)
+		}
+	}
+	return out, sr.Total, nil
 }

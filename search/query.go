@@ -23,6 +23,7 @@ const (
 const (
 	SortRelevance = "relevance"
 	SortDate      = "date" // newest first by 发布日期 (published_at), then 生成日期
+	SortDue       = "due"  // staff index: earliest publish-by date first
 )
 
 // Filters narrow a query to exact field values. Empty fields do not filter.
@@ -39,6 +40,10 @@ type Filters struct {
 	Status    string
 	Attribute string
 	Section   string
+	Kind      string
+	// DueFrom and DueTo select entries whose publish-by date is in the
+	// range, inclusive; only entries whose clock runs have one.
+	DueFrom, DueTo catalogue.Date
 }
 
 // Query is a search as a user asked it.
@@ -72,6 +77,8 @@ type Hit struct {
 	Status      string
 	Attribute   string
 	Section     string
+	Kind        string
+	DueAt       catalogue.Date
 	Score       float64
 	// Highlights holds fragments with <mark> around matched terms, by field
 	// ("title", "body"); the text around the marks is HTML-escaped.
@@ -112,7 +119,7 @@ func (q *Query) Normalize() error {
 		if q.Text == "" {
 			q.Sort = SortDate
 		}
-	case SortRelevance, SortDate:
+	case SortRelevance, SortDate, SortDue:
 	default:
 		return catalogue.Errorf(catalogue.EINVALID, "排序方式只能是 relevance 或 date")
 	}

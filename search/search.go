@@ -43,7 +43,7 @@ var storedFields = []string{
 	indexer.FieldIndexNo, indexer.FieldTitle, indexer.FieldDocNo, indexer.FieldOrgan,
 	indexer.FieldCategory, indexer.FieldTopic, indexer.FieldDocType, indexer.FieldSummary,
 	indexer.FieldValidity, indexer.FieldFormedAt, indexer.FieldPublishedAt, indexer.FieldUpdatedAt,
-	indexer.FieldStatus, indexer.FieldAttribute, indexer.FieldSection,
+	indexer.FieldStatus, indexer.FieldAttribute, indexer.FieldSection, indexer.FieldKind, indexer.FieldDueAt,
 }
 
 // Search runs q against the index.
@@ -95,9 +95,12 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	// page shown: at 150k entries tie-breakers on a date and _id cost more
 	// than the search itself, so relevance sorts by score alone (ties keep
 	// the index's order). Sorting by date needs them for a stable order.
-	if q.Sort == SortDate {
+	switch q.Sort {
+	case SortDue:
+		req.SortBy([]string{indexer.FieldDueAt, "-" + indexer.FieldUpdatedAt, "_id"})
+	case SortDate:
 		req.SortBy([]string{"-" + indexer.FieldPublishedAt, "-" + indexer.FieldFormedAt, "_id"})
-	} else {
+	default:
 		req.SortBy([]string{"-_score"})
 	}
 	if q.Facets {
@@ -263,19 +266,25 @@ func filterQueries(f Filters) []query.Query {
 	term(indexer.FieldStatus, f.Status)
 	term(indexer.FieldAttribute, f.Attribute)
 	term(indexer.FieldSection, f.Section)
-	if !f.From.IsZero() || !f.To.IsZero() {
-		var from, to time.Time
-		if !f.From.IsZero() {
-			from = f.From.Time()
+	term(indexer.FieldKind, f.Kind)
+	dates := func(field string, lo, hi catalogue.Date) {
+		if lo.IsZero() && hi.IsZero() {
+			return
 		}
-		if !f.To.IsZero() {
-			to = f.To.AddDays(1).Time()
+		var from, to time.Time
+		if !lo.IsZero() {
+			from = lo.Time()
+		}
+		if !hi.IsZero() {
+			to = hi.AddDays(1).Time()
 		}
 		incl, excl := true, false
 		dq := bleve.NewDateRangeInclusiveQuery(from, to, &incl, &excl)
-		dq.SetField(indexer.FieldFormedAt)
+		dq.SetField(field)
 		out = append(out, dq)
 	}
+	dates(indexer.FieldFormedAt, f.From, f.To)
+	dates(indexer.FieldDueAt, f.DueFrom, f.DueTo)
 	return out
 }
 
@@ -297,6 +306,7 @@ func toHit(dm *search.DocumentMatch) Hit {
 		DocType: s(indexer.FieldDocType), Summary: s(indexer.FieldSummary), Validity: s(indexer.FieldValidity),
 		FormedAt: d(indexer.FieldFormedAt), PublishedAt: d(indexer.FieldPublishedAt), UpdatedAt: d(indexer.FieldUpdatedAt),
 		Status: s(indexer.FieldStatus), Attribute: s(indexer.FieldAttribute), Section: s(indexer.FieldSection),
+		Kind: s(indexer.FieldKind), DueAt: d(indexer.FieldDueAt),
 		Score: dm.Score,
 	}
 	if len(dm.Fragments) > 0 {

@@ -9,28 +9,6 @@ import (
 	"gongkai/catalogue"
 )
 
-// adminLink is a staff page a role may use, for the landing page.
-type adminLink struct {
-	Label, URL, Note string
-}
-
-// adminHome is the landing page of the staff side: who is signed in and
-// the pages that exist for them.
-func (h *Handler) adminHome(c *gin.Context) {
-	st := currentStaff(c)
-	links := []adminLink{
-		{"修改密码", "/admin/password", "定期更换密码，不要与他人共用账号。"},
-	}
-	if st.User.Role == catalogue.RoleAdmin {
-		links = append([]adminLink{{"账号与科室", "/admin/users", "新建账号、分配角色和科室、停用账号、重置密码。"}}, links...)
-	}
-	links = append(links, adminLink{"公开网站", "/", "以公众身份查看已公开的目录。"})
-	h.renderAdmin(c, http.StatusOK, "admin_home", "工作台", "home", gin.H{
-		"User": st.User, "Links": links, "Duty": roleDuties[st.User.Role],
-		"SignedIn": clock(st.Session.CreatedAt), "Expires": clock(st.Session.ExpiresAt),
-	})
-}
-
 // roleDuties says what each role does in the review chain (DOMAIN.md).
 var roleDuties = map[catalogue.Role]string{
 	catalogue.RoleDrafter:      "拟稿人负责起草本科室的公开条目，并提出公开属性（主动公开、依申请公开或不予公开，不予公开须说明理由）。",

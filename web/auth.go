@@ -86,21 +86,44 @@ func (h *Handler) staffRoutes() {
 	}
 	r := h.engine
 
-	api := r.Group("/api/v1/admin", noStore())
+	api := r.Group("/api/v1/admin", noStore(), h.limitBody())
 	api.POST("/login", h.apiLogin)
 	authed := api.Group("", h.staffAPI())
 	authed.POST("/logout", h.apiLogout)
 	authed.GET("/me", h.apiMe)
 	authed.GET("/users", h.requireRole(catalogue.RoleAdmin), h.apiUsers)
 	authed.POST("/users", h.requireRole(catalogue.RoleAdmin), h.apiCreateUser)
+	if h.StaffIndex != nil && h.Service != nil {
+		authed.GET("/dashboard", h.apiDashboard)
+		authed.GET("/entries", h.apiStaffEntries)
+		authed.POST("/entries", h.apiCreateEntry)
+		authed.GET("/entries/:id", h.apiStaffEntry)
+		authed.PUT("/entries/:id", h.apiUpdateEntry)
+		authed.POST("/entries/:id/:action", h.apiEntryAction)
+		authed.GET("/entries/:id/files/:sha", h.apiStaffFile)
+		authed.GET("/calendar", h.apiCalendar)
+		authed.PUT("/calendar/:year", h.requireRole(catalogue.RoleAdmin), h.apiPutCalendarYear)
+	}
 
 	r.GET("/admin/login", noStore(), h.loginPage)
 	r.POST("/admin/login", noStore(), h.loginSubmit)
-	pages := r.Group("/admin", noStore(), h.staffPages())
+	pages := r.Group("/admin", noStore(), h.limitBody(), h.staffPages())
 	pages.GET("", h.adminHome)
 	pages.POST("/logout", h.logout)
 	pages.GET("/password", h.passwordPage)
 	pages.POST("/password", h.passwordSubmit)
+	if h.StaffIndex != nil && h.Service != nil {
+		pages.GET("/entries", h.entriesPage)
+		pages.GET("/entries/new", h.newEntryPage)
+		pages.POST("/entries", h.createEntry)
+		pages.GET("/entries/:id", h.staffEntryPage)
+		pages.GET("/entries/:id/edit", h.editEntryPage)
+		pages.POST("/entries/:id/edit", h.updateEntry)
+		pages.POST("/entries/:id/act", h.entryAct)
+		pages.GET("/entries/:id/files/:sha", h.staffFilePage)
+		pages.GET("/calendar", h.requireRole(catalogue.RoleAdmin, catalogue.RoleOffice), h.calendarPage)
+		pages.POST("/calendar", h.requireRole(catalogue.RoleAdmin), h.calendarSubmit)
+	}
 	admin := pages.Group("", h.requireRole(catalogue.RoleAdmin))
 	admin.GET("/users", h.usersPage)
 	admin.POST("/users", h.userCreate)

@@ -15,8 +15,25 @@ import (
 	"gongkai/search"
 )
 
-func templateFuncs() template.FuncMap {
+func (h *Handler) templateFuncs() template.FuncMap {
 	return template.FuncMap{
+		"statusLabel": func(s any) string {
+			switch v := s.(type) {
+			case catalogue.Status:
+				return v.Label()
+			case string:
+				return catalogue.Status(v).Label()
+			}
+			return fmt.Sprint(s)
+		},
+		"actionLabel":   func(s any) string { return catalogue.Action(fmt.Sprint(s)).Label() },
+		"roleLabel":     func(s string) string { return catalogue.Role(s).Label() },
+		"clockTime":     clock,
+		"withholdLabel": catalogue.WithholdingLabel,
+		// overdue reports whether a publish-by date has passed.
+		"overdue": func(d catalogue.Date) bool {
+			return h.Service != nil && !d.IsZero() && h.Service.Today().After(d)
+		},
 		"date": func(d catalogue.Date) string {
 			if d.IsZero() {
 				return "—"

@@ -22,7 +22,13 @@ import (
 type Deps struct {
 	Public      catalogue.PublicReader
 	PublicIndex *search.Index
-	Service     *catalogue.Service
+	// StaffIndex holds every entry, for staff search and the dashboard. It
+	// is never handed to a public handler.
+	StaffIndex *search.Index
+	Service    *catalogue.Service
+	// SaveCalendar stores the working-day calendar after an administrator
+	// edits it.
+	SaveCalendar func(context.Context, *catalogue.Calendar) error
 	// Ready reports whether the store and indexes can serve (for /readyz).
 	Ready       func(context.Context) error
 	Log         *slog.Logger
@@ -62,7 +68,7 @@ func New(d Deps) (*Handler, error) {
 	if h.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
-	if h.pages, err = loadPages(templateFuncs()); err != nil {
+	if h.pages, err = loadPages(h.templateFuncs()); err != nil {
 		return nil, err
 	}
 	h.engine.HandleMethodNotAllowed = true

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -40,6 +41,11 @@ type Main struct {
 	PublicIndex *search.Index
 	StaffIndex  *search.Index
 	Service     *catalogue.Service
+
+	// publicStale is set when a change was saved but the public side could
+	// not follow; the unclean-shutdown marker then stays, so the next start
+	// reconciles.
+	publicStale atomic.Bool
 
 	// Addr is the address the server listens on once Serve has started
 	// (useful with --addr 127.0.0.1:0 in tests).
@@ -154,6 +160,7 @@ func (m *Main) open(ctx context.Context) error {
 		Calendar:    calendar,
 		Log:         m.Log,
 	}
+	m.Service.OnPublicSyncFailure = func() { m.publicStale.Store(true) }
 
 	marker := filepath.Join(c.Data, dirtyMarker)
 	_, statErr := os.Stat(marker)
@@ -304,6 +311,10 @@ func (m *Main) Serve(ctx context.Context) error {
 		Users:          m.Users,
 		Sessions:       m.Users,
 		TrustedProxies: m.Config.TrustedProxies,
+		StaffIndex:     m.StaffIndex,
+		SaveCalendar: func(ctx context.Context, c *catalogue.Calendar) error {
+			return storage.SaveCalendar(ctx, m.Bucket, c)
+		},
 	})
 	if err != nil {
 		return err
@@ -354,7 +365,7 @@ func (m *Main) ready(ctx context.Context) error {
 // removes the unclean-shutdown marker.
 func (m *Main) Close() error {
 	var errs []error
-	clean := true
+	clean := !m.publicStale.Load()
 	for _, idx := range []*search.Index{m.StaffIndex, m.PublicIndex} {
 		if idx != nil {
 			if err := idx.Close(); err != nil {

@@ -1,0 +1,258 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"gongkai/catalogue"
+	"gongkai/search"
+)
+
+// entryForm is the entry form's state: the values typed and the message of
+// the last attempt.
+type entryForm struct {
+	Action    string // where the form posts
+	Entry     *catalogue.Entry
+	Req       draftRequest
+	Keywords  string
+	Error     string
+	Status    int
+	Choices   formChoices
+	MaxUpload string
+}
+
+// formChoices are the lists the entry form offers.
+type formChoices struct {
+	Kinds      []catalogue.Kind
+	Attributes []catalogue.Attribute
+	Reasons    []catalogue.WithholdingReason
+	Categories []string
+	Topics     []string
+	DocTypes   []string
+	Validities []string
+	Opinions   []string
+	Statuses   []catalogue.Status
+}
+
+func (h *Handler) choices() formChoices {
+	return formChoices{
+		Kinds:      []catalogue.Kind{catalogue.KindDocument, catalogue.KindNonDocument, catalogue.KindObtained, catalogue.KindLink},
+		Attributes: []catalogue.Attribute{catalogue.Proactive, catalogue.OnRequest, catalogue.Withheld},
+		Reasons:    catalogue.WithholdingReasons(),
+		Categories: h.Service.Settings.Categories,
+		Topics:     h.Service.Settings.Topics,
+		DocTypes:   catalogue.DocTypes,
+		Validities: []string{catalogue.ValidityInForce, catalogue.ValidityExpired, catalogue.ValidityAbolished, catalogue.ValidityRevised},
+		Opinions:   catalogue.SecrecyOpinions,
+		Statuses:   catalogue.Statuses,
+	}
+}
+
+// adminHome is the dashboard: what waits for the signed-in staff member,
+// what is due soon or overdue, counts by status, calendar warnings.
+func (h *Handler) adminHome(c *gin.Context) {
+	st := currentStaff(c)
+	var d *dashboardData
+	var dashErr string
+	if h.StaffIndex != nil && h.Service != nil {
+		var err error
+		if d, err = h.dashboard(c); err != nil {
+			h.Log.Error("dashboard", "err", err)
+			dashErr = catalogue.ErrorMessage(err)
+		}
+	}
+	h.renderAdmin(c, http.StatusOK, "admin_home", "工作台", "home", gin.H{
+		"User": st.User, "Duty": roleDuties[st.User.Role], "Dash": d, "DashError": dashErr,
+		"CanDraft": st.User.Role == catalogue.RoleDrafter || st.User.Role == catalogue.RoleSectionChief,
+		"SignedIn": clock(st.Session.CreatedAt), "Expires": clock(st.Session.ExpiresAt),
+	})
+}
+
+// entriesPage lists and searches the entries the staff member may see.
+func (h *Handler) entriesPage(c *gin.Context) {
+	actor := catalogue.ActorOf(currentStaff(c).User)
+	q, err := h.staffQuery(c, actor)
+	if err != nil {
+		h.failPage(c, err)
+		return
+	}
+	res, err := h.StaffIndex.Search(c.Request.Context(), q)
+	if err != nil && catalogue.ErrorCode(err) != catalogue.EINVALID {
+		h.failPage(c, err)
+		return
+	}
+	var msg string
+	if err != nil {
+		msg, res = catalogue.ErrorMessage(err), &search.Result{Page: 1, Size: q.Size}
+	}
+	params := url.Values{}
+	for _, k := range []string{"q", "status", "attribute", "kind", "section", "overdue", "due_soon", "deadline", "sort"} {
+		if v := c.Query(k); v != "" {
+			params.Set(k, v)
+		}
+	}
+	pageURL := func(p int) string {
+		v := url.Values{}
+		for k, vs := range params {
+			v[k] = vs
+		}
+		v.Set("page", strconv.Itoa(p))
+		return "/admin/entries?" + v.Encode()
+	}
+	var prev, next string
+	if res.Page > 1 {
+		prev = pageURL(res.Page - 1)
+	}
+	if uint64(res.Page*res.Size) < res.Total && res.Page*res.Size < search.MaxDepth {
+		next = pageURL(res.Page + 1)
+	}
+	h.renderAdmin(c, http.StatusOK, "admin_entries", "条目", "entries", gin.H{
+		"Query": q, "Hits": res.Hits, "Total": res.Total, "Message": msg, "Choices": h.choices(),
+		"Overdue": c.Query("overdue") == "1" || c.Query("deadline") == "overdue",
+		"DueSoon": c.Query("due_soon") == "1" || c.Query("deadline") == "due_soon",
+		"Params":  params, "Prev": prev, "Next": next, "Page": res.Page,
+		"SectionLocked": actor.Role.NeedsSection(), "CanDraft": actor.Role == catalogue.RoleDrafter || actor.Role == catalogue.RoleSectionChief,
+	})
+}
+
+// newEntryPage shows an empty entry form.
+func (h *Handler) newEntryPage(c *gin.Context) {
+	actor := catalogue.ActorOf(currentStaff(c).User)
+	if actor.Role != catalogue.RoleDrafter && actor.Role != catalogue.RoleSectionChief {
+		h.adminError(c, http.StatusForbidden, catalogue.Errorf(catalogue.EFORBIDDEN, "只有拟稿人和科室负责人可以拟稿"))
+		return
+	}
+	req := draftRequest{Kind: catalogue.KindDocument}
+	req.Organ = h.Service.Settings.Agency.Name
+	req.FormedAt = h.Service.Today()
+	req.Validity = catalogue.ValidityInForce
+	h.renderEntryForm(c, entryForm{Action: "/admin/entries", Req: req, Status: http.StatusOK})
+}
+
+func (h *Handler) renderEntryForm(c *gin.Context, f entryForm) {
+	f.Choices = h.choices()
+	f.MaxUpload = humanSize(h.Service.Settings.MaxUploadBytes)
+	f.Keywords = joinKeywords(f.Req.Keywords)
+	title := "拟稿：新建条目"
+	if f.Entry != nil {
+		title = "修改条目"
+	}
+	h.renderAdmin(c, f.Status, "admin_entry_form", title, "entries", f)
+}
+
+func joinKeywords(ks []string) string {
+	out := ""
+	for i, k := range ks {
+		if i > 0 {
+			out += " "
+		}
+		out += k
+	}
+	return out
+}
+
+// createEntry handles the new-entry form: the draft is saved and its page
+// shown; on an error the form comes back with what was typed.
+func (h *Handler) createEntry(c *gin.Context) {
+	actor := catalogue.ActorOf(currentStaff(c).User)
+	req, files, err := h.readDraft(c)
+	if err == nil {
+		var e *catalogue.Entry
+		if e, err = h.Service.CreateDraft(c.Request.Context(), actor, req.input(nil, files)); err == nil {
+			h.flash(c, flash{Text: "草稿已保存。核对无误后请“提交审核”。"})
+			c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID)
+			return
+		}
+	}
+	h.renderEntryForm(c, entryForm{Action: "/admin/entries", Req: req, Error: catalogue.ErrorMessage(err), Status: HTTPStatus(err)})
+}
+
+// editEntryPage shows the form for a draft or returned entry.
+func (h *Handler) editEntryPage(c *gin.Context) {
+	actor := catalogue.ActorOf(currentStaff(c).User)
+	e, err := h.entryForStaff(c.Request.Context(), actor, c.Param("id"))
+	if err != nil {
+		h.failPage(c, err)
+		return
+	}
+	if err := e.CanEdit(actor); err != nil {
+		h.failPage(c, err)
+		return
+	}
+	req := draftRequest{Content: e.Draft, Kind: e.Kind, Attribute: e.Attribute, WithholdReason: e.WithholdReason, Revision: e.Revision}
+	h.renderEntryForm(c, entryForm{Action: "/admin/entries/" + e.ID + "/edit", Entry: e, Req: req, Status: http.StatusOK})
+}
+
+// updateEntry saves the edit form. An entry changed by someone else since
+// the form was opened is not overwritten.
+func (h *Handler) updateEntry(c *gin.Context) {
+	actor := catalogue.ActorOf(currentStaff(c).User)
+	e, err := h.entryForStaff(c.Request.Context(), actor, c.Param("id"))
+	if err != nil {
+		h.failPage(c, err)
+		return
+	}
+	req, files, err := h.readDraft(c)
+	if err == nil {
+		var saved *catalogue.Entry
+		if saved, err = h.Service.UpdateDraft(c.Request.Context(), actor, e.ID, req.Revision, req.input(e.Draft.Attachments, files)); err == nil {
+			h.flash(c, flash{Text: "修改已保存。"})
+			c.Redirect(http.StatusSeeOther, "/admin/entries/"+saved.ID)
+			return
+		}
+	}
+	req.Attachments = e.Draft.Attachments
+	h.renderEntryForm(c, entryForm{Action: "/admin/entries/" + e.ID + "/edit", Entry: e, Req: req, Error: catalogue.ErrorMessage(err), Status: HTTPStatus(err)})
+}
+
+// staffEntryPage shows an entry to staff: its fields, deadline, files, review
+// state, the actions the viewer may take, and the audit trail.
+func (h *Handler) staffEntryPage(c *gin.Context) {
+	actor := catalogue.ActorOf(currentStaff(c).User)
+	e, err := h.entryForStaff(c.Request.Context(), actor, c.Param("id"))
+	if err != nil {
+		h.failPage(c, err)
+		return
+	}
+	suggested, why := catalogue.SuggestAttribute(e.Draft.DocType, e.Draft.Title)
+	h.renderAdmin(c, http.StatusOK, "admin_entry", e.Draft.Title, "entries", gin.H{
+		"E": e, "J": h.toStaffEntryJSON(e, actor), "Choices": h.choices(),
+		"Suggested": suggested, "SuggestedWhy": why,
+	})
+}
+
+// entryAct carries out an action posted from the entry page. A refusal
+// (403, 409) shows why on an error page; nothing is changed.
+func (h *Handler) entryAct(c *gin.Context) {
+	actor := catalogue.ActorOf(currentStaff(c).User)
+	act := catalogue.Action(c.PostForm("action"))
+	req := catalogue.ActionRequest{
+		Comment: c.PostForm("comment"), Attribute: catalogue.Attribute(c.PostForm("attribute")),
+		WithholdReason: c.PostForm("withhold_reason"), Opinion: c.PostForm("opinion"),
+	}
+	e, err := h.Service.Act(c.Request.Context(), actor, c.Param("id"), act, req)
+	if err != nil && e == nil {
+		h.failPage(c, err)
+		return
+	}
+	if err != nil {
+		h.flash(c, flash{Text: catalogue.ErrorMessage(err), Error: true})
+	} else {
+		h.flash(c, flash{Text: "已" + act.Label() + "。条目现在的状态：" + e.Status.Label() + "。"})
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID)
+}
+
+// staffFilePage downloads an attachment for staff.
+func (h *Handler) staffFilePage(c *gin.Context) {
+	actor := catalogue.ActorOf(currentStaff(c).User)
+	e, err := h.entryForStaff(c.Request.Context(), actor, c.Param("id"))
+	if err != nil {
+		h.failPage(c, err)
+		return
+	}
+	h.serveStaffFile(c, e, c.Param("sha"))
+}
