@@ -160,30 +160,37 @@ func KnownAction(a Action) bool {
 
 // Allows checks whether actor may do act on the entry now and returns the
 // status it would move to. A refusal says why: EFORBIDDEN when the actor's
-// role or section may not (in this state or ever), ECONFLICT when the
-// entry is not in a state that allows the action at all.
+// role never does this action, or the entry is another section's, or (for
+// publishing) its kind is the office's; ECONFLICT when the role does the
+// action but the entry is not at that point of the chain.
 func (e *Entry) Allows(actor Actor, act Action) (Status, error) {
 	if !KnownAction(act) {
 		return "", Errorf(EINVALID, "未知的操作 %q", act)
 	}
+	if !roleEverDoes(actor.Role, act) {
+		return "", Errorf(EFORBIDDEN, "%s不能执行“%s”", actor.Role.Label(), act.Label())
+	}
+	if actor.Role.NeedsSection() && actor.Section != e.Section {
+		return "", Errorf(EFORBIDDEN, "只能处理本科室（%s）的条目，此条目属于%s", actor.Section, orNone(e.Section))
+	}
 	var st *step
 	for i := range chain {
-		if chain[i].From == e.Status && chain[i].Action == act {
+		if chain[i].From == e.Status && chain[i].Action == act && slices.Contains(chain[i].Roles, actor.Role) {
 			st = &chain[i]
 			break
 		}
 	}
 	if st == nil {
-		if !roleEverDoes(actor.Role, act) {
-			return "", Errorf(EFORBIDDEN, "%s不能执行“%s”", actor.Role.Label(), act.Label())
+		// The role does this action, but not at this point of the chain:
+		// the entry is elsewhere (perhaps someone else just moved it on).
+		msg := fmt.Sprintf("条目当前状态为“%s”，%s不能执行“%s”", e.Status.Label(), actor.Role.Label(), act.Label())
+		for _, c := range chain {
+			if c.From == e.Status && c.Action == act {
+				msg += fmt.Sprintf("（此时应由%s办理）", roleLabels(c.Roles))
+				break
+			}
 		}
-		return "", Errorf(ECONFLICT, "条目当前状态为“%s”，不能执行“%s”", e.Status.Label(), act.Label())
-	}
-	if !slices.Contains(st.Roles, actor.Role) {
-		return "", Errorf(EFORBIDDEN, "条目当前状态为“%s”，“%s”应由%s进行", e.Status.Label(), act.Label(), roleLabels(st.Roles))
-	}
-	if actor.Role.NeedsSection() && actor.Section != e.Section {
-		return "", Errorf(EFORBIDDEN, "只能处理本科室（%s）的条目，此条目属于%s", actor.Section, orNone(e.Section))
+		return "", Errorf(ECONFLICT, "%s", msg)
 	}
 	switch act {
 	case ActPublish:

@@ -36,7 +36,7 @@ import (
 // tokenizer, the filters or the way documents are mapped change in a way
 // the fingerprints below cannot see; indexes of another version are
 // rebuilt. Dictionary and mapping changes are detected by themselves.
-const Version = 2
+const Version = 1
 
 // versionKey is where an index records what built it (Bleve internal data).
 var versionKey = []byte("gongkai.version")

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"gongkai/catalogue"
+	"gongkai/internal/testenv"
 	"gongkai/search"
 	"gongkai/storage"
 	"gongkai/storage/fs"
@@ -214,6 +215,7 @@ func sharedServer(tb testing.TB) *Fixture {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	testenv.StopSharedMinIO()
 	if shared.f != nil {
 		shared.f.close()
 	}
