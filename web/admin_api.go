@@ -145,3 +145,94 @@ func (h *Handler) apiCreateUser(c *gin.Context) {
 	}
 	c.JSON(http.StatusCreated, body)
 }
+
+type editUserRequest struct {
+	DisplayName string         `json:"display_name"`
+	Role        catalogue.Role `json:"role"`
+	Section     string         `json:"section"`
+}
+
+// apiEditUser changes an account's name shown, role and section
+// (administrators only): 200 with the account.
+func (h *Handler) apiEditUser(c *gin.Context) {
+	var req editUserRequest
+	if err := bindJSON(c, &req); err != nil {
+		h.fail(c, err)
+		return
+	}
+	u, err := h.staff.accounts.EditUser(c.Request.Context(), c.Param("name"), catalogue.UserChange{
+		DisplayName: req.DisplayName, Role: req.Role, Section: req.Section,
+	})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.Log.Info("account edited", "user", u.Name, "role", u.Role, "by", currentStaff(c).User.Name)
+	c.JSON(http.StatusOK, gin.H{"user": toUserJSON(u)})
+}
+
+// apiUserAction disables, enables or resets the password of an account
+// (administrators only). A reset answers the new password, shown once.
+func (h *Handler) apiUserAction(c *gin.Context) {
+	ctx, name, actor := c.Request.Context(), c.Param("name"), currentStaff(c).User.Name
+	body := gin.H{}
+	var err error
+	switch c.Param("action") {
+	case "disable", "enable":
+		err = h.staff.accounts.SetDisabled(ctx, name, c.Param("action") == "disable", actor)
+	case "reset-password":
+		var pw string
+		if pw, err = h.staff.accounts.ResetPassword(ctx, name); err == nil {
+			body["password"] = pw
+		}
+	default:
+		err = catalogue.Errorf(catalogue.ENOTFOUND, "未知的账号操作 %q（disable、enable 或 reset-password）", c.Param("action"))
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.Log.Info("account action", "user", name, "action", c.Param("action"), "by", actor)
+	u, err := h.Users.User(ctx, name)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	body["user"] = toUserJSON(u)
+	c.JSON(http.StatusOK, body)
+}
+
+// apiSections lists the sections with how many accounts each has.
+func (h *Handler) apiSections(c *gin.Context) {
+	secs, err := h.Users.Sections(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"sections": secs})
+}
+
+// apiCreateSection adds a section {"name"} (administrators only): 201.
+func (h *Handler) apiCreateSection(c *gin.Context) {
+	var req struct {
+		Name string `json:"name"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if err := h.staff.accounts.CreateSection(c.Request.Context(), req.Name); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"name": req.Name})
+}
+
+// apiDeleteSection removes a section without accounts (administrators only): 204.
+func (h *Handler) apiDeleteSection(c *gin.Context) {
+	if err := h.staff.accounts.DeleteSection(c.Request.Context(), c.Param("name")); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -93,6 +93,11 @@ func (h *Handler) staffRoutes() {
 	authed.GET("/me", h.apiMe)
 	authed.GET("/users", h.requireRole(catalogue.RoleAdmin), h.apiUsers)
 	authed.POST("/users", h.requireRole(catalogue.RoleAdmin), h.apiCreateUser)
+	authed.PUT("/users/:name", h.requireRole(catalogue.RoleAdmin), h.apiEditUser)
+	authed.POST("/users/:name/:action", h.requireRole(catalogue.RoleAdmin), h.apiUserAction)
+	authed.GET("/sections", h.apiSections)
+	authed.POST("/sections", h.requireRole(catalogue.RoleAdmin), h.apiCreateSection)
+	authed.DELETE("/sections/:name", h.requireRole(catalogue.RoleAdmin), h.apiDeleteSection)
 	if h.StaffIndex != nil && h.Service != nil {
 		authed.GET("/dashboard", h.apiDashboard)
 		authed.GET("/entries", h.apiStaffEntries)
