@@ -18,8 +18,8 @@ func TestAccountsAPI(t *testing.T) {
 	resp, body = f.Do(t, http.MethodPut, "/api/v1/admin/users/drafter", staffReq{Bearer: admin, JSON: map[string]string{
 		"display_name": "李四", "role": "drafter", "section": "法规科"}})
 	var got struct {
-		User struct{ Name, DisplayName, Section string } `json:"user"`
-		Password string `json:"password"`
+		User     struct{ Name, DisplayName, Section string } `json:"user"`
+		Password string                                      `json:"password"`
 	}
 	if err := json.Unmarshal(body, &got); err != nil || resp.StatusCode != http.StatusOK || got.User.Section != "法规科" {
 		t.Fatalf("edit: %d %s", resp.StatusCode, body)
