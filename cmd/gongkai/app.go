@@ -292,7 +292,10 @@ func (m *Main) loadDemo(ctx context.Context) error {
 	}
 	m.Log.Info("demo catalogue loaded", "entries", sum.Created, "took", sum.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(m.stdout, "演示目录已载入：%d 条。数据来源：%s\n", sum.Created, demo.Attribution)
-	return m.createDemoAccounts(ctx)
+	if err := m.createDemoAccounts(ctx); err != nil {
+		return err
+	}
+	return m.createDemoWork(ctx)
 }
 
 var errStopList = errors.New("stop listing")
