@@ -17,6 +17,10 @@ type DraftInput struct {
 	Attribute      Attribute `json:"attribute"` // empty: suggested from the document type
 	WithholdReason string    `json:"withhold_reason"`
 	Content        Content   `json:"content"`
+	// Replaces is the id of a published entry this one replaces; when this
+	// one is published the old one becomes ReplaceValidity (失效 or 废止).
+	Replaces        string `json:"replaces"`
+	ReplaceValidity string `json:"replace_validity"`
 }
 
 // normalize fills in defaults and checks the input, returning the
@@ -71,8 +75,12 @@ func (s *Service) CreateDraft(ctx context.Context, actor Actor, in DraftInput) (
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkReplaces(ctx, &in); err != nil {
+		return nil, err
+	}
 	now := s.now().UTC()
 	e := &Entry{
+		Replaces: in.Replaces, ReplaceValidity: in.ReplaceValidity,
 		ID: NewEntryID(), Kind: in.Kind, Attribute: in.Attribute, WithholdReason: reason,
 		Status: StatusDraft, Section: actor.Section, Draft: in.Content, CreatedBy: actor.Name,
 		CreatedAt: now, UpdatedAt: now,
@@ -175,6 +183,9 @@ func (s *Service) Act(ctx context.Context, actor Actor, id string, act Action, r
 				return nil, err
 			}
 			if req.Attribute != e.Attribute || reason != e.WithholdReason {
+				if len(e.Versions) > 0 && req.Attribute != Proactive {
+					return nil, Errorf(ECONFLICT, "已公开的信息在变更中不能改为%s；如需停止公开，请由公开办撤回", req.Attribute)
+				}
 				e.Attribute, e.WithholdReason = req.Attribute, reason
 				comment = strings.TrimSpace("公开属性改为：" + attributeNote(e) + "。" + comment)
 			}
@@ -190,6 +201,13 @@ func (s *Service) Act(ctx context.Context, actor Actor, id string, act Action, r
 			e.Secrecy = &SecrecyOpinion{Opinion: req.Opinion, Basis: comment, By: actor.Name, At: now.Format(time.RFC3339)}
 			comment = e.Secrecy.String()
 		}
+	case ActRevise:
+		if comment == "" {
+			return nil, Errorf(EINVALID, "变更须写明变更说明（公众将在版本记录中看到）")
+		}
+		e.ChangeNote = comment
+		e.ClockFrom = s.Today() // a change forms new information: the clock restarts
+		e.Secrecy = nil
 	case ActPublish:
 		if err := e.Draft.Validate(); err != nil {
 			return nil, err
@@ -197,7 +215,10 @@ func (s *Service) Act(ctx context.Context, actor Actor, id string, act Action, r
 		if err := s.AllocateIndexNo(ctx, e, &e.Draft); err != nil {
 			return nil, err
 		}
-		e.Versions = append(e.Versions, Version{Number: len(e.Versions) + 1, Content: e.Draft, PublishedAt: now})
+		e.Versions = append(e.Versions, Version{Number: len(e.Versions) + 1, Content: e.Draft, PublishedAt: now, Note: e.ChangeNote})
+		e.ChangeNote = ""
+	case ActWithdraw:
+		return s.withdraw(ctx, actor, e, req, comment)
 	}
 	if act != ActReturn {
 		e.ReturnComment = ""
@@ -211,9 +232,14 @@ func (s *Service) Act(ctx context.Context, actor Actor, id string, act Action, r
 		return nil, err
 	}
 	if act == ActPublish {
-		if err := s.publishProjection(ctx, e); err != nil {
-			return e, err
+		err := s.publishProjection(ctx, e)
+		s.indexStaff(ctx, e)
+		if e.Replaces != "" && len(e.Versions) == 1 {
+			if rerr := s.applyReplacement(ctx, e); rerr != nil && err == nil {
+				err = rerr
+			}
 		}
+		return e, err
 	}
 	s.indexStaff(ctx, e)
 	return e, nil
@@ -231,12 +257,9 @@ func (s *Service) publishProjection(ctx context.Context, e *Entry) error {
 		}
 	}
 	if err != nil {
-		s.log().Error("published, but the public site was not updated; a restart or `gongkai reindex` will",
-			"entry", e.ID, "err", err)
-		if s.OnPublicSyncFailure != nil {
-			s.OnPublicSyncFailure()
-		}
-		return WrapError(EUNAVAILABLE, "已发布，但公开网站暂未更新：系统将在下次启动或重建索引时补齐", err)
+		s.log().Error("saved, but the public site was not updated; it will be retried", "entry", e.ID, "err", err)
+		s.markStale(e.ID)
+		return WrapError(EUNAVAILABLE, "已保存，但公开网站暂未更新：系统会自动重试，直到公开网站与之一致", err)
 	}
 	return nil
 }

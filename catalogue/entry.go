@@ -193,11 +193,17 @@ type Entry struct {
 	// ClockFrom is the day the 20-working-day publication clock runs from
 	// when it is not the formation date (a change, 变更); DueAt is the
 	// publish-by date while the clock runs, kept for the staff index.
-	ClockFrom  Date   `json:"clock_from,omitzero"`
-	DueAt      Date   `json:"due_at,omitzero"`
-	CreatedBy  string `json:"created_by,omitempty"`
+	ClockFrom Date   `json:"clock_from,omitzero"`
+	DueAt     Date   `json:"due_at,omitzero"`
+	CreatedBy string `json:"created_by,omitempty"`
+	// ChangeNote says what a change (变更) under review changes; it becomes
+	// the published version's note.
+	ChangeNote string `json:"change_note,omitempty"`
 	Replaces   string `json:"replaces,omitempty"`
-	ReplacedBy string `json:"replaced_by,omitempty"`
+	// ReplaceValidity is what the replaced entry becomes when this one is
+	// published: 失效 or 废止.
+	ReplaceValidity string `json:"replace_validity,omitempty"`
+	ReplacedBy      string `json:"replaced_by,omitempty"`
 	// ImportKey identifies the source line of an imported entry, so that
 	// importing the same file twice creates nothing new.
 	ImportKey string       `json:"import_key,omitempty"`

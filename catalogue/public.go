@@ -14,6 +14,10 @@ type PublicEntry struct {
 	PublishedAt time.Time          `json:"published_at,omitzero"` // first publication
 	UpdatedAt   time.Time          `json:"updated_at,omitzero"`   // publication of the current version
 	Versions    []PublicVersionRef `json:"versions,omitempty"`
+	// Earlier holds the content of the earlier published versions, for the
+	// pages that show them. They are never indexed: search, the catalogue
+	// and feeds know only the current version.
+	Earlier []PublicVersion `json:"earlier,omitempty"`
 	Replaces    string             `json:"replaces,omitempty"`
 	ReplacedBy  string             `json:"replaced_by,omitempty"`
 	// AttachmentText is the text extracted from the attachments, for the
@@ -30,6 +34,35 @@ type PublicVersionRef struct {
 	Number      int       `json:"version"`
 	PublishedAt time.Time `json:"published_at"`
 	Note        string    `json:"note,omitempty"`
+}
+
+// PublicVersion is an earlier published version with its content.
+type PublicVersion struct {
+	PublicVersionRef
+	Content Content `json:"content"`
+}
+
+// Attachments returns every file the public record names: the current
+// version's and the earlier versions'.
+func (p *PublicEntry) Attachments() []Attachment {
+	var out []Attachment
+	if p.Content != nil {
+		out = append(out, p.Content.Attachments...)
+	}
+	for _, v := range p.Earlier {
+		out = append(out, v.Content.Attachments...)
+	}
+	return out
+}
+
+// EarlierVersion returns the earlier version numbered n.
+func (p *PublicEntry) EarlierVersion(n int) (*PublicVersion, bool) {
+	for i := range p.Earlier {
+		if p.Earlier[i].Number == n {
+			return &p.Earlier[i], true
+		}
+	}
+	return nil, false
 }
 
 // PublicWithdrawal is the public notice of a withdrawal.
@@ -79,8 +112,12 @@ func PublicRecord(e *Entry, attachmentText string) (*PublicEntry, Projection) {
 		ReplacedBy:     e.ReplacedBy,
 		AttachmentText: attachmentText,
 	}
-	for _, v := range e.Versions {
-		p.Versions = append(p.Versions, PublicVersionRef{Number: v.Number, PublishedAt: v.PublishedAt, Note: v.Note})
+	for i, v := range e.Versions {
+		ref := PublicVersionRef{Number: v.Number, PublishedAt: v.PublishedAt, Note: v.Note}
+		p.Versions = append(p.Versions, ref)
+		if i < len(e.Versions)-1 {
+			p.Earlier = append(p.Earlier, PublicVersion{PublicVersionRef: ref, Content: v.Content})
+		}
 	}
 	return p, ProjectEntry
 }

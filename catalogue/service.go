@@ -26,6 +26,8 @@ type Service struct {
 	// OnPublicSyncFailure is called when a record was saved but the public
 	// side could not be brought up to date, so the next start reconciles.
 	OnPublicSyncFailure func()
+
+	stale stale // entries whose public side is to be retried
 }
 
 func (s *Service) now() time.Time {

@@ -30,6 +30,8 @@ const (
 	ActSecrecyReview Action = "secrecy-review" // leader: ask the office; office: give its opinion
 	ActPublish       Action = "publish"        // office (公文类) or section chief (非公文类): make it public
 	ActArchive       Action = "archive"        // office: keep 依申请公开 / 不予公开 internally
+	ActRevise        Action = "revise"         // start a change (变更) of published information
+	ActWithdraw      Action = "withdraw"       // office: take published information down (撤回)
 )
 
 // Label returns the Chinese name of the action, for buttons and the audit trail.
@@ -47,6 +49,12 @@ func (a Action) Label() string {
 		return "发布"
 	case ActArchive:
 		return "归档"
+	case ActRevise:
+		return "变更"
+	case ActWithdraw:
+		return "撤回"
+	case "replaced":
+		return "被替代"
 	case "create":
 		return "拟稿"
 	case "edit":
@@ -146,10 +154,19 @@ var chain = []step{
 	{StatusApproved, ActPublish, []Role{RoleOffice, RoleSectionChief}, StatusPublished},
 	{StatusApproved, ActArchive, []Role{RoleOffice}, StatusArchived},
 	{StatusApproved, ActReturn, []Role{RoleOffice, RoleSectionChief}, StatusDraft},
+	{StatusPublished, ActRevise, []Role{RoleDrafter, RoleSectionChief, RoleOffice}, StatusDraft},
 }
+
+// withdrawRoles may withdraw published information (the office approves
+// withdrawals); withdrawal is allowed at any point while the entry is public,
+// also while a change of it is under review.
+var withdrawRoles = []Role{RoleOffice}
 
 // KnownAction reports whether a names an action of the review chain.
 func KnownAction(a Action) bool {
+	if a == ActWithdraw {
+		return true
+	}
 	for _, s := range chain {
 		if s.Action == a {
 			return true
@@ -169,6 +186,12 @@ func (e *Entry) Allows(actor Actor, act Action) (Status, error) {
 	}
 	if !roleEverDoes(actor.Role, act) {
 		return "", Errorf(EFORBIDDEN, "%s不能执行“%s”", actor.Role.Label(), act.Label())
+	}
+	if act == ActWithdraw {
+		if !e.IsPublic() {
+			return "", Errorf(ECONFLICT, "只有正在公开的信息可以撤回（条目当前状态为“%s”）", e.Status.Label())
+		}
+		return StatusWithdrawn, nil
 	}
 	if actor.Role.NeedsSection() && actor.Section != e.Section {
 		return "", Errorf(EFORBIDDEN, "只能处理本科室（%s）的条目，此条目属于%s", actor.Section, orNone(e.Section))
@@ -204,6 +227,9 @@ func (e *Entry) Allows(actor Actor, act Action) (Status, error) {
 		if e.Attribute == Proactive {
 			return "", Errorf(ECONFLICT, "主动公开的信息应当发布，不能归档")
 		}
+		if len(e.Versions) > 0 {
+			return "", Errorf(ECONFLICT, "已公开的信息不能归档；如需停止公开，请撤回")
+		}
 	}
 	return st.To, nil
 }
@@ -214,6 +240,9 @@ func (e *Entry) Allows(actor Actor, act Action) (Status, error) {
 func (k Kind) PublishedBySection() bool { return k == KindNonDocument || k == KindObtained }
 
 func roleEverDoes(r Role, act Action) bool {
+	if act == ActWithdraw {
+		return slices.Contains(withdrawRoles, r)
+	}
 	for _, s := range chain {
 		if s.Action == act && slices.Contains(s.Roles, r) {
 			return true
@@ -248,6 +277,9 @@ func (e *Entry) ActionsFor(actor Actor) []Action {
 		if _, err := e.Allows(actor, s.Action); err == nil {
 			out = append(out, s.Action)
 		}
+	}
+	if _, err := e.Allows(actor, ActWithdraw); err == nil {
+		out = append(out, ActWithdraw)
 	}
 	return out
 }

@@ -22,7 +22,7 @@ func TestAllows(t *testing.T) {
 		"admin":        {Name: "a", Role: catalogue.RoleAdmin},
 	}
 	actions := []catalogue.Action{catalogue.ActSubmit, catalogue.ActApprove, catalogue.ActReturn,
-		catalogue.ActSecrecyReview, catalogue.ActPublish, catalogue.ActArchive}
+		catalogue.ActSecrecyReview, catalogue.ActPublish, catalogue.ActArchive, catalogue.ActRevise, catalogue.ActWithdraw}
 	// allowed: "status kind attribute action actor" → next status.
 	allowed := map[string]catalogue.Status{}
 	for _, kind := range []catalogue.Kind{catalogue.KindDocument, catalogue.KindNonDocument, catalogue.KindObtained, catalogue.KindLink} {
@@ -41,6 +41,10 @@ func TestAllows(t *testing.T) {
 			add(catalogue.StatusSecrecyReview, catalogue.ActReturn, "office", catalogue.StatusDraft)
 			add(catalogue.StatusApproved, catalogue.ActReturn, "office", catalogue.StatusDraft)
 			add(catalogue.StatusApproved, catalogue.ActReturn, "chief", catalogue.StatusDraft)
+			for _, who := range []string{"drafter", "chief", "office"} {
+				add(catalogue.StatusPublished, catalogue.ActRevise, who, catalogue.StatusDraft)
+			}
+			// Withdrawal needs a published version: none of these has one.
 			if attr == catalogue.Proactive {
 				add(catalogue.StatusApproved, catalogue.ActPublish, "office", catalogue.StatusPublished)
 				if kind == catalogue.KindNonDocument || kind == catalogue.KindObtained {

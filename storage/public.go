@@ -51,13 +51,13 @@ func (s *PublicSite) ListEntries(ctx context.Context, fn func(*catalogue.PublicE
 }
 
 // OpenFile implements catalogue.PublicReader: only a file listed by the
-// entry's current public record is served.
+// entry's public record (its current or an earlier version) is served.
 func (s *PublicSite) OpenFile(ctx context.Context, id, sha string) (io.ReadCloser, error) {
 	p, err := s.Entry(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if p.Content == nil || !hasAttachment(p.Content.Attachments, sha) {
+	if p.Content == nil || !hasAttachment(p.Attachments(), sha) {
 		return nil, notFound("文件")
 	}
 	rc, _, err := s.b.Get(ctx, publicFileKey(id, sha))
@@ -83,10 +83,7 @@ func (s *PublicSite) PutEntry(ctx context.Context, p *catalogue.PublicEntry, fil
 	if !ValidID(p.ID) {
 		return catalogue.Errorf(catalogue.EINVALID, "条目编号 %q 不合法", p.ID)
 	}
-	var keep []catalogue.Attachment
-	if p.Content != nil {
-		keep = p.Content.Attachments
-	}
+	keep := p.Attachments()
 	for _, a := range keep {
 		key := publicFileKey(p.ID, a.SHA256)
 		if _, err := s.b.Stat(ctx, key); err == nil {

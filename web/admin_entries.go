@@ -35,6 +35,7 @@ type formChoices struct {
 	Validities []string
 	Opinions   []string
 	Statuses   []catalogue.Status
+	Withdrawal []catalogue.WithdrawalReason
 }
 
 func (h *Handler) choices() formChoices {
@@ -48,6 +49,7 @@ func (h *Handler) choices() formChoices {
 		Validities: []string{catalogue.ValidityInForce, catalogue.ValidityExpired, catalogue.ValidityAbolished, catalogue.ValidityRevised},
 		Opinions:   catalogue.SecrecyOpinions,
 		Statuses:   catalogue.Statuses,
+		Withdrawal: catalogue.WithdrawalReasons(),
 	}
 }
 
@@ -129,6 +131,7 @@ func (h *Handler) newEntryPage(c *gin.Context) {
 	req.Organ = h.Service.Settings.Agency.Name
 	req.FormedAt = h.Service.Today()
 	req.Validity = catalogue.ValidityInForce
+	req.Replaces = c.Query("replaces")
 	h.renderEntryForm(c, entryForm{Action: "/admin/entries", Req: req, Status: http.StatusOK})
 }
 
@@ -231,7 +234,7 @@ func (h *Handler) entryAct(c *gin.Context) {
 	act := catalogue.Action(c.PostForm("action"))
 	req := catalogue.ActionRequest{
 		Comment: c.PostForm("comment"), Attribute: catalogue.Attribute(c.PostForm("attribute")),
-		WithholdReason: c.PostForm("withhold_reason"), Opinion: c.PostForm("opinion"),
+		WithholdReason: c.PostForm("withhold_reason"), Opinion: c.PostForm("opinion"), Reason: c.PostForm("reason"),
 	}
 	e, err := h.Service.Act(c.Request.Context(), actor, c.Param("id"), act, req)
 	if err != nil && e == nil {

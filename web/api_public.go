@@ -217,6 +217,24 @@ func (h *Handler) apiEntry(c *gin.Context) {
 	c.JSON(http.StatusOK, toEntryJSON(p))
 }
 
+// apiEntryVersion answers GET /api/v1/entries/{id}/versions/{n}: an
+// earlier published version, with the current version's number.
+func (h *Handler) apiEntryVersion(c *gin.Context) {
+	p, v, err := h.publicVersion(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if p.Content == nil {
+		c.JSON(http.StatusGone, withdrawnJSON(p))
+		return
+	}
+	old := *p
+	old.Content, old.Version, old.UpdatedAt = &v.Content, v.Number, v.PublishedAt
+	out := toEntryJSON(&old)
+	c.JSON(http.StatusOK, gin.H{"entry": out, "current_version": p.Version, "current_url": entryURL(p.ID)})
+}
+
 func withdrawnJSON(p *catalogue.PublicEntry) gin.H {
 	w := gin.H{}
 	if p.Withdrawn != nil {
@@ -242,9 +260,10 @@ func (h *Handler) download(c *gin.Context) {
 		return
 	}
 	var att *catalogue.Attachment
-	for i := range p.Content.Attachments {
-		if p.Content.Attachments[i].SHA256 == sha {
-			att = &p.Content.Attachments[i]
+	all := p.Attachments()
+	for i := range all {
+		if all[i].SHA256 == sha {
+			att = &all[i]
 		}
 	}
 	if att == nil {

@@ -263,6 +263,43 @@ func (h *Handler) entryPage(c *gin.Context) {
 	})
 }
 
+// entryVersionPage shows an earlier published version of an entry, marked
+// as superseded, with a link to the current one.
+func (h *Handler) entryVersionPage(c *gin.Context) {
+	p, v, err := h.publicVersion(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if p.Content == nil {
+		h.render(c, http.StatusGone, "withdrawn", "信息已撤回", "catalogue", p)
+		return
+	}
+	h.render(c, http.StatusOK, "entry", v.Content.Title+"（第 "+strconv.Itoa(v.Number)+" 版）", "catalogue", gin.H{
+		"E": p, "C": &v.Content, "Updated": true, "Old": &v.PublicVersionRef,
+	})
+}
+
+// publicVersion reads the entry and the earlier version the path names.
+func (h *Handler) publicVersion(c *gin.Context) (*catalogue.PublicEntry, *catalogue.PublicVersion, error) {
+	p, err := h.Public.Entry(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := strconv.Atoi(c.Param("n"))
+	if err != nil {
+		return nil, nil, catalogue.Errorf(catalogue.ENOTFOUND, "版本不存在")
+	}
+	if p.Content == nil {
+		return p, nil, nil
+	}
+	v, ok := p.EarlierVersion(n)
+	if !ok {
+		return nil, nil, catalogue.Errorf(catalogue.ENOTFOUND, "没有第 %d 版（当前是第 %d 版）", n, p.Version)
+	}
+	return p, v, nil
+}
+
 // setPrefs stores the reader's display preferences and goes back to the page
 // they came from. A plain form post, so it works without JavaScript.
 func (h *Handler) setPrefs(c *gin.Context) {

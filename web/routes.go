@@ -13,11 +13,13 @@ func (h *Handler) routes() {
 	api.GET("/search", h.apiSearch)
 	api.GET("/catalogue", h.apiCatalogue)
 	api.GET("/entries/:id", h.apiEntry)
+	api.GET("/entries/:id/versions/:n", h.apiEntryVersion)
 
 	r.GET("/", h.home)
 	r.GET("/catalogue", h.cataloguePage)
 	r.GET("/search", h.searchPage)
 	r.GET("/entries/:id", h.entryPage)
+	r.GET("/entries/:id/versions/:n", h.entryVersionPage)
 	r.GET("/files/:id/:sha", h.download)
 	r.POST("/prefs", h.setPrefs)
 	r.GET("/static/*path", h.assets.serve)

@@ -38,6 +38,11 @@ type staffEntryJSON struct {
 	DeadlineEstimated bool                      `json:"deadline_estimated,omitempty"`
 	Overdue           bool                      `json:"overdue"`
 	ReturnComment     string                    `json:"return_comment,omitempty"`
+	ChangeNote        string                    `json:"change_note,omitempty"`
+	Replaces          string                    `json:"replaces,omitempty"`
+	ReplaceValidity   string                    `json:"replace_validity,omitempty"`
+	ReplacedBy        string                    `json:"replaced_by,omitempty"`
+	Withdrawn         *catalogue.Withdrawal     `json:"withdrawn,omitempty"`
 	Secrecy           *catalogue.SecrecyOpinion `json:"secrecy,omitempty"`
 	Versions          []staffVersionJSON        `json:"versions,omitempty"`
 	Audit             []catalogue.AuditEvent    `json:"audit"`
@@ -61,7 +66,9 @@ func (h *Handler) toStaffEntryJSON(e *catalogue.Entry, actor catalogue.Actor) st
 		ID: e.ID, IndexNo: e.IndexNo, Kind: e.Kind, KindLabel: e.Kind.Label(), Attribute: e.Attribute,
 		WithholdReason: e.WithholdReason, Status: e.Status, StatusLabel: e.Status.Label(), Section: e.Section,
 		Content: e.Draft, Overdue: h.Service.Overdue(e), ReturnComment: e.ReturnComment, Secrecy: e.Secrecy,
-		Audit: e.Audit, Actions: e.ActionsFor(actor), CanEdit: e.CanEdit(actor) == nil, Revision: e.Revision,
+		ChangeNote: e.ChangeNote, Replaces: e.Replaces, ReplaceValidity: e.ReplaceValidity, ReplacedBy: e.ReplacedBy,
+		Withdrawn: e.Withdrawn,
+		Audit:     e.Audit, Actions: e.ActionsFor(actor), CanEdit: e.CanEdit(actor) == nil, Revision: e.Revision,
 		CreatedBy: e.CreatedBy, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
 	}
 	if e.WithholdReason != "" {
@@ -170,6 +177,8 @@ type draftRequest struct {
 	WithholdReason    string              `json:"withhold_reason"`
 	RemoveAttachments []string            `json:"remove_attachments"`
 	Revision          string              `json:"revision"`
+	Replaces          string              `json:"replaces"`
+	ReplaceValidity   string              `json:"replace_validity"`
 }
 
 // maxDraftJSON bounds a JSON draft: the body limit plus the other fields.
@@ -278,6 +287,7 @@ func draftFromForm(f url.Values, req *draftRequest) error {
 	req.WithholdReason = get("withhold_reason")
 	req.RemoveAttachments = f["remove_attachments"]
 	req.Revision = get("revision")
+	req.Replaces, req.ReplaceValidity = get("replaces"), get("replace_validity")
 	return nil
 }
 
@@ -301,7 +311,8 @@ func splitKeywords(s string) []string {
 // input turns the request into the service's input, with the attachments
 // the entry keeps (minus removed ones) and the new uploads.
 func (r draftRequest) input(kept, uploaded []catalogue.Attachment) catalogue.DraftInput {
-	in := catalogue.DraftInput{Kind: r.Kind, Attribute: r.Attribute, WithholdReason: r.WithholdReason, Content: r.Content}
+	in := catalogue.DraftInput{Kind: r.Kind, Attribute: r.Attribute, WithholdReason: r.WithholdReason, Content: r.Content,
+		Replaces: r.Replaces, ReplaceValidity: r.ReplaceValidity}
 	in.Content.Attachments = nil
 	for _, a := range kept {
 		if !slices.Contains(r.RemoveAttachments, a.SHA256) {

@@ -339,6 +339,11 @@ func (m *Main) Serve(ctx context.Context) error {
 	m.Log.Info("serving", "addr", "http://"+addr, "data", m.Config.Data, "store", m.Config.Store)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// A change saved while the public side could not follow (a store
+	// hiccup) is retried until the public side matches.
+	rctx, stopRetries := context.WithCancel(ctx)
+	defer stopRetries()
+	go m.Service.RunPublicRetries(rctx, 2*time.Second)
 	select {
 	case err := <-errc:
 		return err
