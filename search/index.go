@@ -6,6 +6,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"strings"
+	"time"
 
 	"gongkai/catalogue"
 	"gongkai/indexer"
@@ -204,4 +205,32 @@ func (x *Index) CountByStatus(ctx context.Context, f Filters) (map[string]uint64
 		}
 	}
 	return out, sr.Total, nil
+}
+
+// EachDocument calls fn with the id and last update of every document, in
+// id order, paging with search-after so memory stays flat at any size.
+func (x *Index) EachDocument(ctx context.Context, fn func(id string, updated time.Time) error) error {
+	const batch = 2000
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), batch, 0, false)
+		req.Fields = []string{indexer.FieldUpdatedAt}
+		req.SortBy([]string{"_id"})
+		req.SearchAfter = after
+		sr, err := x.idx.Bleve().SearchInContext(ctx, req)
+		if err != nil {
+			return catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+		}
+		for _, dm := range sr.Hits {
+			s, _ := dm.Fields[indexer.FieldUpdatedAt].(string)
+			t, _ := time.Parse(time.RFC3339, s)
+			if err := fn(dm.ID, t); err != nil {
+				return err
+			}
+		}
+		if len(sr.Hits) < batch {
+			return nil
+		}
+		after = []string{sr.Hits[len(sr.Hits)-1].ID}
+	}
 }

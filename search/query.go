@@ -22,8 +22,9 @@ const (
 // Sort orders.
 const (
 	SortRelevance = "relevance"
-	SortDate      = "date" // newest first by 发布日期 (published_at), then 生成日期
-	SortDue       = "due"  // staff index: earliest publish-by date first
+	SortDate      = "date"    // newest first by 发布日期 (published_at), then 生成日期
+	SortDue       = "due"     // staff index: earliest publish-by date first
+	SortUpdated   = "updated" // most recently published or updated first, for feeds
 )
 
 // Filters narrow a query to exact field values. Empty fields do not filter.
@@ -119,7 +120,7 @@ func (q *Query) Normalize() error {
 		if q.Text == "" {
 			q.Sort = SortDate
 		}
-	case SortRelevance, SortDate, SortDue:
+	case SortRelevance, SortDate, SortDue, SortUpdated:
 	default:
 		return catalogue.Errorf(catalogue.EINVALID, "排序方式只能是 relevance 或 date")
 	}

@@ -96,6 +96,8 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	// than the search itself, so relevance sorts by score alone (ties keep
 	// the index's order). Sorting by date needs them for a stable order.
 	switch q.Sort {
+	case SortUpdated:
+		req.SortBy([]string{"-" + indexer.FieldUpdatedAt, "_id"})
 	case SortDue:
 		req.SortBy([]string{indexer.FieldDueAt, "-" + indexer.FieldUpdatedAt, "_id"})
 	case SortDate:

@@ -66,7 +66,15 @@ func isAPI(c *gin.Context) bool {
 
 var errNoRoute = catalogue.Errorf(catalogue.ENOTFOUND, "页面不存在")
 
-func (h *Handler) noRoute(c *gin.Context) { h.fail(c, errNoRoute) }
+func (h *Handler) noRoute(c *gin.Context) {
+	// The parts of a large sitemap, /sitemap-{n}.xml, are not expressible
+	// as a route pattern.
+	if p := c.Request.URL.Path; c.Request.Method == http.MethodGet && strings.HasPrefix(p, "/sitemap-") && strings.HasSuffix(p, ".xml") && h.PublicIndex != nil {
+		h.sitemapPage(c)
+		return
+	}
+	h.fail(c, errNoRoute)
+}
 
 // noMethod answers 405: the path exists, but not for this method.
 func (h *Handler) noMethod(c *gin.Context) {

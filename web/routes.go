@@ -21,6 +21,8 @@ func (h *Handler) routes() {
 	r.GET("/entries/:id", h.entryPage)
 	r.GET("/entries/:id/versions/:n", h.entryVersionPage)
 	r.GET("/files/:id/:sha", h.download)
+	r.GET("/feed.atom", h.feed)
+	r.GET("/sitemap.xml", h.sitemap)
 	r.POST("/prefs", h.setPrefs)
 	r.GET("/static/*path", h.assets.serve)
 	h.staffRoutes()
