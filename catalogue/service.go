@@ -172,8 +172,12 @@ type ReconcileReport struct {
 func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	var rep ReconcileReport
 	want := make(map[string]bool)
+	var replacing []*Entry
 	err := s.Records.ListEntries(ctx, func(e *Entry) error {
 		rep.Entries++
+		if e.Replaces != "" && e.IsPublic() {
+			replacing = append(replacing, e)
+		}
 		p, proj, err := s.projection(ctx, e)
 		if err != nil {
 			return err
@@ -195,6 +199,13 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	})
 	if err != nil {
 		return rep, fmt.Errorf("catalogue: reconcile: %w", err)
+	}
+	// A replacement interrupted after the new entry was published: mark
+	// the old one now (a no-op when it is already marked).
+	for _, e := range replacing {
+		if err := s.applyReplacement(ctx, e); err != nil {
+			return rep, fmt.Errorf("catalogue: reconcile: replacement of %s by %s: %w", e.Replaces, e.ID, err)
+		}
 	}
 	var stray []string
 	err = s.Public.ListEntries(ctx, func(p *PublicEntry) error {

@@ -367,6 +367,8 @@ type (
 	}
 	entryJSON struct {
 		hitJSON
+		Version     int              `json:"version"`
+		Replaces    string           `json:"replaces"`
 		Body        string           `json:"body"`
 		Attachments []attachmentJSON `json:"attachments"`
 		Versions    []versionJSON    `json:"versions"`
