@@ -58,6 +58,9 @@ func (s *Service) normalizeDraft(in *DraftInput) (string, error) {
 	if err := c.Validate(); err != nil {
 		return "", err
 	}
+	if y := c.FormedAt.Year; y < 1949 || y > s.Today().Year+1 {
+		return "", Errorf(EINVALID, "生成日期 %s 不合理：应在 1949 年至明年之间", c.FormedAt)
+	}
 	if in.Attribute == "" {
 		in.Attribute, _ = SuggestAttribute(c.DocType, c.Title)
 	}
@@ -145,10 +148,21 @@ func (s *Service) AddFile(ctx context.Context, r io.Reader, name string) (Attach
 	if err != nil {
 		return att, err
 	}
+	if executableTypes[att.ContentType] {
+		return att, Errorf(EINVALID, "“%s”是可执行程序，不能作为公开信息的附件；请上传 PDF、Word、网页、图片或文本文件", name)
+	}
 	if err := s.ExtractAndKeepText(ctx, &att); err != nil {
 		return att, err
 	}
 	return att, nil
+}
+
+// executableTypes are the sniffed types of programs, which are never
+// attachments of disclosed information.
+var executableTypes = map[string]bool{
+	"application/vnd.microsoft.portable-executable": true, "application/x-msdownload": true,
+	"application/x-executable": true, "application/x-elf": true, "application/x-mach-binary": true,
+	"application/x-sharedlib": true, "application/x-dosexec": true,
 }
 
 // Act carries out one action of the review chain on the entry with id.
@@ -177,6 +191,10 @@ func (s *Service) Act(ctx context.Context, actor Actor, id string, act Action, r
 		}
 		e.ReturnComment = comment
 	case ActApprove:
+		if o := e.Secrecy; o != nil && e.Status == StatusLeaderReview && o.Opinion != SecrecyPublic &&
+			(req.Attribute == Proactive || req.Attribute == "" && e.Attribute == Proactive) && comment == "" {
+			return nil, Errorf(EINVALID, "公开办的保密审查意见为“%s”：如仍决定主动公开，须在意见中写明理由", o.Opinion)
+		}
 		if req.Attribute != "" {
 			reason, err := checkAttribute(req.Attribute, req.WithholdReason)
 			if err != nil {
@@ -211,6 +229,9 @@ func (s *Service) Act(ctx context.Context, actor Actor, id string, act Action, r
 	case ActPublish:
 		if err := e.Draft.Validate(); err != nil {
 			return nil, err
+		}
+		if strings.TrimSpace(e.Draft.Summary) == "" {
+			return nil, Errorf(EINVALID, "发布前须填写内容概述：政府信息公开目录的每一条都应有索引号、名称、内容概述和生成日期（条例第十二条）")
 		}
 		if err := s.AllocateIndexNo(ctx, e, &e.Draft); err != nil {
 			return nil, err

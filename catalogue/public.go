@@ -17,9 +17,9 @@ type PublicEntry struct {
 	// Earlier holds the content of the earlier published versions, for the
 	// pages that show them. They are never indexed: search, the catalogue
 	// and feeds know only the current version.
-	Earlier []PublicVersion `json:"earlier,omitempty"`
-	Replaces    string             `json:"replaces,omitempty"`
-	ReplacedBy  string             `json:"replaced_by,omitempty"`
+	Earlier    []PublicVersion `json:"earlier,omitempty"`
+	Replaces   string          `json:"replaces,omitempty"`
+	ReplacedBy string          `json:"replaced_by,omitempty"`
 	// AttachmentText is the text extracted from the attachments, for the
 	// public index; the API never returns it.
 	AttachmentText string `json:"attachment_text,omitempty"`

@@ -88,6 +88,18 @@ func (s Status) Label() string {
 	return string(s)
 }
 
+// StatusLabel names the entry's status, telling an approved entry that
+// waits for publication from one that waits to be archived.
+func (e *Entry) StatusLabel() string {
+	if e.Status == StatusApproved && e.Attribute != Proactive {
+		return "已审定，待归档"
+	}
+	if e.Status.Open() && len(e.Versions) > 0 {
+		return e.Status.Label() + "（变更中）"
+	}
+	return e.Status.Label()
+}
+
 // Statuses lists the statuses in the order of the chain, for filters.
 var Statuses = []Status{
 	StatusDraft, StatusSectionReview, StatusLeaderReview, StatusSecrecyReview,

@@ -88,12 +88,10 @@ func StaffDocument(e *catalogue.Entry) indexer.Document {
 	if !e.DueAt.IsZero() {
 		d.DueAt = e.DueAt.Time()
 	}
-	if cur := e.Current(); cur != nil {
+	if len(e.Versions) > 0 {
 		d.PublishedAt = e.Versions[0].PublishedAt
-		d.UpdatedAt = cur.PublishedAt
-	} else {
-		d.UpdatedAt = e.UpdatedAt
 	}
+	d.UpdatedAt = e.UpdatedAt // staff sort by the last change of any kind
 	return d
 }
 

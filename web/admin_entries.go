@@ -238,15 +238,36 @@ func (h *Handler) entryAct(c *gin.Context) {
 	}
 	e, err := h.Service.Act(c.Request.Context(), actor, c.Param("id"), act, req)
 	if err != nil && e == nil {
-		h.failPage(c, err)
+		status := HTTPStatus(err)
+		if status >= 500 {
+			h.Log.Error("entry action failed", "entry", c.Param("id"), "action", act, "err", err)
+		}
+		h.renderAdmin(c, status, "admin_error", "未能"+act.Label(), "entries", gin.H{
+			"Status": status, "Message": catalogue.ErrorMessage(err), "Back": "/admin/entries/" + c.Param("id"),
+		})
 		return
 	}
 	if err != nil {
 		h.flash(c, flash{Text: catalogue.ErrorMessage(err), Error: true})
 	} else {
-		h.flash(c, flash{Text: "已" + act.Label() + "。条目现在的状态：" + e.Status.Label() + "。"})
+		h.flash(c, flash{Text: doneMessage(act, actor) + "条目现在的状态：" + e.StatusLabel() + "。"})
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/entries/"+e.ID)
+}
+
+// doneMessage confirms an action in words that fit who did it.
+func doneMessage(act catalogue.Action, actor catalogue.Actor) string {
+	switch {
+	case act == catalogue.ActSecrecyReview && actor.Role == catalogue.RoleOffice:
+		return "已提出保密审查意见，退回分管领导决定。"
+	case act == catalogue.ActSecrecyReview:
+		return "已送公开办保密审查。"
+	case act == catalogue.ActSubmit:
+		return "已提交科室负责人审核。"
+	case act == catalogue.ActRevise:
+		return "已开始变更：修改后重新提交审核，发布后生成新版本。"
+	}
+	return "已" + act.Label() + "。"
 }
 
 // staffFilePage downloads an attachment for staff.

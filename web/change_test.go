@@ -53,7 +53,7 @@ func TestReviseAndReplace(t *testing.T) {
 			t.Errorf("revising: status %s deadline %s, want draft and 2026-12-18 (20 working days from the change)", r.Status, r.Deadline)
 		}
 		resp, data := f.Do(t, http.MethodPut, "/api/v1/admin/entries/"+a.ID, staffReq{Bearer: f.as(t, "drafter"), JSON: map[string]any{
-			"title": "关于印发《变更测试办法》的通知", "formed_at": "2026-11-16", "body": "第一条 " + newText, "attribute": "主动公开",
+			"title": "关于印发《变更测试办法》的通知", "formed_at": "2026-11-16", "body": "第一条 " + newText, "attribute": "主动公开", "summary": "变更后的概述",
 		}})
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("edit the change: %d %s", resp.StatusCode, data)
@@ -217,7 +217,7 @@ func TestLeaks(t *testing.T) {
 		old := f.publish(t, map[string]any{"title": "修订测试", "body": "旧 " + canary["superseded"]})
 		f.mustAct(t, "drafter", old.ID, "revise", map[string]string{"comment": "删去旧内容"})
 		f.Do(t, http.MethodPut, "/api/v1/admin/entries/"+old.ID, staffReq{Bearer: f.as(t, "drafter"), JSON: map[string]any{
-			"title": "修订测试", "formed_at": "2026-11-16", "body": "新内容", "attribute": "主动公开"}})
+			"title": "修订测试", "formed_at": "2026-11-16", "body": "新内容", "attribute": "主动公开", "summary": "概述"}})
 		f.mustAct(t, "drafter", old.ID, "submit", nil)
 		f.mustAct(t, "chief", old.ID, "approve", nil)
 		f.mustAct(t, "leader", old.ID, "approve", nil)

@@ -2,8 +2,8 @@ package web
 
 import (
 	"encoding/xml"
-	"fmt"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"

@@ -64,7 +64,7 @@ type staffVersionJSON struct {
 func (h *Handler) toStaffEntryJSON(e *catalogue.Entry, actor catalogue.Actor) staffEntryJSON {
 	out := staffEntryJSON{
 		ID: e.ID, IndexNo: e.IndexNo, Kind: e.Kind, KindLabel: e.Kind.Label(), Attribute: e.Attribute,
-		WithholdReason: e.WithholdReason, Status: e.Status, StatusLabel: e.Status.Label(), Section: e.Section,
+		WithholdReason: e.WithholdReason, Status: e.Status, StatusLabel: e.StatusLabel(), Section: e.Section,
 		Content: e.Draft, Overdue: h.Service.Overdue(e), ReturnComment: e.ReturnComment, Secrecy: e.Secrecy,
 		ChangeNote: e.ChangeNote, Replaces: e.Replaces, ReplaceValidity: e.ReplaceValidity, ReplacedBy: e.ReplacedBy,
 		Withdrawn: e.Withdrawn,
@@ -158,7 +158,7 @@ func (h *Handler) staffQuery(c *gin.Context, actor catalogue.Actor) (search.Quer
 		q.Sort = search.SortDue
 	}
 	if q.Sort == "" && q.Text == "" {
-		q.Sort = search.SortDate
+		q.Sort = search.SortUpdated // what changed last, work in progress first
 	}
 	return q, nil
 }
@@ -226,7 +226,7 @@ func parseForm(c *gin.Context) error {
 	}
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return errUploadTooLarge(tooLarge.Limit)
+		return errUploadTooLarge(tooLarge.Limit - formRoom)
 	}
 	if err != nil {
 		return catalogue.WrapError(catalogue.EINVALID, "无法读取提交的表单", err)
@@ -334,7 +334,13 @@ func (h *Handler) limitBody() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		limit := h.uploadLimit()
 		if c.Request.ContentLength > limit {
-			h.fail(c, errUploadTooLarge(limit))
+			c.Header("Connection", "close") // the body is not read
+			err := errUploadTooLarge(limit - formRoom)
+			if isAPI(c) {
+				h.fail(c, err)
+			} else {
+				h.adminError(c, http.StatusRequestEntityTooLarge, err)
+			}
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
@@ -349,8 +355,12 @@ func (h *Handler) uploadLimit() int64 {
 	if h.Service != nil && h.Service.Settings.MaxUploadBytes > 0 {
 		n = h.Service.Settings.MaxUploadBytes
 	}
-	return n + 1<<20
+	return n + formRoom
 }
+
+// formRoom is the room a staff request has beside its files, for the
+// form's fields.
+const formRoom = 1 << 20
 
 // entryForStaff reads an entry the signed-in staff member may see.
 func (h *Handler) entryForStaff(ctx context.Context, actor catalogue.Actor, id string) (*catalogue.Entry, error) {
@@ -359,7 +369,7 @@ func (h *Handler) entryForStaff(ctx context.Context, actor catalogue.Actor, id s
 		return nil, err
 	}
 	if !e.CanView(actor) {
-		return nil, catalogue.Errorf(catalogue.EFORBIDDEN, "只能查看本科室（%s）的条目", actor.Section)
+		return nil, catalogue.Errorf(catalogue.EFORBIDDEN, "只能查看和处理本科室（%s）的条目", actor.Section)
 	}
 	return e, nil
 }

@@ -183,6 +183,14 @@ func (h *Handler) errorPage(c *gin.Context, status int, message string) {
 		title = "请求有误"
 	case http.StatusServiceUnavailable:
 		title = "服务暂不可用"
+	case http.StatusRequestEntityTooLarge:
+		title = "上传内容过大"
+	case http.StatusForbidden:
+		title = "无权访问"
+	case http.StatusConflict:
+		title = "操作冲突"
+	case http.StatusTooManyRequests:
+		title = "请求过于频繁"
 	case http.StatusInternalServerError:
 		title = "服务器出错"
 	}

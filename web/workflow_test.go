@@ -169,6 +169,7 @@ func (f *workflowFixture) create(t *testing.T, user string, fields map[string]an
 	body := map[string]any{
 		"title": "关于印发《工业和信息化工作制度》的通知", "formed_at": "2026-11-16", "doc_type": "通知",
 		"kind": "document", "body": "第一条 为做好工作，制定本制度。", "attribute": "主动公开",
+		"summary": "工作制度的内容概述。",
 	}
 	for k, v := range fields {
 		body[k] = v
@@ -289,7 +290,7 @@ func TestReviewChain(t *testing.T) {
 		}
 		// Returned: the drafter edits and submits again.
 		resp, data := f.Do(t, http.MethodPut, "/api/v1/admin/entries/"+id, staffReq{Bearer: f.as(t, "drafter"), JSON: map[string]any{
-			"title": "关于印发《工业和信息化工作制度》的通知", "formed_at": "2026-11-16", "doc_no": "韶工信〔2026〕32号",
+			"title": "关于印发《工业和信息化工作制度》的通知", "formed_at": "2026-11-16", "doc_no": "韶工信〔2026〕32号", "summary": "概述",
 			"body": "第一条 链条测试正文 审核链路全程。", "kind": "document", "attribute": "主动公开",
 		}})
 		if resp.StatusCode != http.StatusOK {
@@ -821,7 +822,7 @@ func TestStaffEntryPages(t *testing.T) {
 	}
 	resp, _ = f.page(t, "drafter", http.MethodPost, "/admin/entries", map[string]string{
 		"title": "关于发布《网页表单测试办法》的通知", "formed_at": "2026-11-16", "kind": "document", "attribute": "主动公开",
-		"body": "网页表单测试正文", "keywords": "表单、测试",
+		"body": "网页表单测试正文", "keywords": "表单、测试", "summary": "网页表单测试的概述",
 	}, map[string]string{"附件.txt": "网页表单附件"})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create by form: %d", resp.StatusCode)
@@ -869,4 +870,55 @@ func TestStaffEntryPages(t *testing.T) {
 	if resp, _ = f.page(t, "drafter", http.MethodGet, "/admin/calendar", nil, nil); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a drafter opens the calendar: %d", resp.StatusCode)
 	}
+}
+
+func TestUploadRefusesPrograms(t *testing.T) {
+	b, err := fs.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	f := newWorkflowFixture(t, b)
+	e := f.create(t, "drafter", nil)
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range map[string]string{"title": e.Title, "formed_at": "2026-11-16", "body": "正文", "summary": "概述"} {
+		mw.WriteField(k, v)
+	}
+	w, _ := mw.CreateFormFile("files", "setup.exe")
+	w.Write(append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"), make([]byte, 200)...)) // a DOS/PE header
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPut, f.URL+"/api/v1/admin/entries/"+e.ID, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+f.as(t, "drafter"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(errorMessage(data), "可执行程序") {
+		t.Errorf("uploading a program: %d %s", resp.StatusCode, data)
+	}
+}
+
+// TestDecisionAgainstSecrecyOpinion: the leader decides, but overriding
+// the office's 不予公开 opinion takes a stated reason; and nothing is
+// published without a 内容概述.
+func TestDecisionAgainstSecrecyOpinion(t *testing.T) {
+	b, err := fs.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	f := newWorkflowFixture(t, b)
+	e := f.create(t, "drafter", map[string]any{"summary": ""})
+	f.mustAct(t, "drafter", e.ID, "submit", nil)
+	f.mustAct(t, "chief", e.ID, "approve", nil)
+	f.mustAct(t, "leader", e.ID, "secrecy-review", nil)
+	f.mustAct(t, "office", e.ID, "secrecy-review", map[string]string{"opinion": "不予公开", "comment": "含国家秘密"})
+	f.refused(t, "leader", e.ID, "approve", map[string]string{"attribute": "主动公开"}, http.StatusBadRequest)
+	f.refused(t, "leader", e.ID, "approve", nil, http.StatusBadRequest)
+	f.mustAct(t, "leader", e.ID, "approve", map[string]string{"attribute": "主动公开", "comment": "经核实已解密，可以公开"})
+	f.refused(t, "office", e.ID, "publish", nil, http.StatusBadRequest) // no 内容概述
 }
