@@ -232,3 +232,21 @@ func (x *Index) EachDocument(ctx context.Context, fn func(id string, updated tim
 		after = []string{sr.Hits[len(sr.Hits)-1].ID}
 	}
 }
+
+// Document returns the stored fields of one document, with its body, or
+// ENOTFOUND. The public pages fall back to it when the object store is
+// unreachable: the public index holds exactly the public current versions.
+func (x *Index) Document(ctx context.Context, id string) (*Hit, string, error) {
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
+	req.Fields = append(append([]string{}, storedFields...), indexer.FieldBody)
+	sr, err := x.idx.Bleve().SearchInContext(ctx, req)
+	if err != nil {
+		return nil, "", catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+	}
+	if len(sr.Hits) == 0 {
+		return nil, "", catalogue.Errorf(catalogue.ENOTFOUND, "条目不存在")
+	}
+	h := toHit(sr.Hits[0])
+	body, _ := sr.Hits[0].Fields[indexer.FieldBody].(string)
+	return &h, body, nil
+}

@@ -205,7 +205,7 @@ func toEntryJSON(p *catalogue.PublicEntry) entryJSON {
 // apiEntry answers GET /api/v1/entries/{id}: the public record, 410 with
 // the notice for a withdrawn entry, 404 for anything not public.
 func (h *Handler) apiEntry(c *gin.Context) {
-	p, err := h.Public.Entry(c.Request.Context(), c.Param("id"))
+	p, err := h.publicEntry(c)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -249,7 +249,7 @@ func (h *Handler) searchPage(c *gin.Context) {
 
 // entryPage shows one entry with the metadata table government sites use.
 func (h *Handler) entryPage(c *gin.Context) {
-	p, err := h.Public.Entry(c.Request.Context(), c.Param("id"))
+	p, err := h.publicEntry(c)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -259,8 +259,36 @@ func (h *Handler) entryPage(c *gin.Context) {
 		return
 	}
 	h.render(c, http.StatusOK, "entry", p.Content.Title, "catalogue", gin.H{
-		"E": p, "C": p.Content, "Updated": p.Version > 1,
+		"E": p, "C": p.Content, "Updated": p.Version > 1, "FromIndex": p.Version == 0,
 	})
+}
+
+// publicEntry reads the public record of the entry the path names. When
+// the object store cannot be reached, the entry is rebuilt from the public
+// index, which holds the same public current version (without attachments
+// and version history), so reading goes on through a storage outage.
+func (h *Handler) publicEntry(c *gin.Context) (*catalogue.PublicEntry, error) {
+	id := c.Param("id")
+	p, err := h.Public.Entry(c.Request.Context(), id)
+	if catalogue.ErrorCode(err) != catalogue.EUNAVAILABLE || h.PublicIndex == nil {
+		return p, err
+	}
+	hit, body, ierr := h.PublicIndex.Document(c.Request.Context(), id)
+	if ierr != nil {
+		if catalogue.IsNotFound(ierr) {
+			return nil, ierr
+		}
+		return nil, err
+	}
+	h.Log.Warn("object store unavailable: entry served from the public index", "entry", id)
+	return &catalogue.PublicEntry{
+		ID: hit.ID, IndexNo: hit.IndexNo,
+		Content: &catalogue.Content{
+			Title: hit.Title, Organ: hit.Organ, FormedAt: hit.FormedAt, DocNo: hit.DocNo, Category: hit.Category,
+			Topic: hit.Topic, DocType: hit.DocType, Summary: hit.Summary, Body: body, Validity: hit.Validity,
+		},
+		PublishedAt: hit.PublishedAt.Time(), UpdatedAt: hit.UpdatedAt.Time(),
+	}, nil
 }
 
 // entryVersionPage shows an earlier published version of an entry, marked
