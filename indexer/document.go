@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"gongkai/catalogue"
+	"gongkai/indexer/analysis/pinyin"
 )
 
 // Document is what the index holds of one catalogue entry. The public index
@@ -28,6 +29,10 @@ const (
 	FieldBody        = "body"
 	FieldAttachments = "attachments" // text extracted from the attachments
 	FieldKeywords    = "keywords"    // 主题词: indexed only
+	// The title's pinyin, in full and as initials, cut into grams for
+	// substring matching (package pinyin): indexed only.
+	FieldTitlePinyin   = "title_py"
+	FieldTitleInitials = "title_pyi"
 
 	// Exact values (keyword fields).
 	FieldIndexNo   = "index_no"    // 索引号 as written
@@ -79,6 +84,11 @@ func (d *Document) record() record {
 		}
 	}
 	str(FieldTitle, d.Title)
+	if d.Title != "" {
+		full, initials := pinyin.Of(d.Title)
+		str(FieldTitlePinyin, full)
+		str(FieldTitleInitials, initials)
+	}
 	str(FieldSummary, d.Summary)
 	str(FieldBody, d.Body)
 	str(FieldAttachments, d.AttachmentText)

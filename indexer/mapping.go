@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"fmt"
+	"gongkai/indexer/analysis/pinyin"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -83,6 +84,15 @@ func NewMappingFor(a Analysis) mapping.IndexMapping {
 		doc.AddFieldMappingsAt(name, text(true))
 	}
 	doc.AddFieldMappingsAt(FieldKeywords, text(false))
+	for _, name := range []string{FieldTitlePinyin, FieldTitleInitials} {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = pinyin.Name
+		f.Store = false
+		f.IncludeTermVectors = true // positions, for the phrase of grams
+		f.IncludeInAll = false
+		f.DocValues = false
+		doc.AddFieldMappingsAt(name, f)
+	}
 
 	exact := func(stored, docValues bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()

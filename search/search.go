@@ -14,6 +14,7 @@ import (
 
 	"gongkai/catalogue"
 	"gongkai/indexer"
+	"gongkai/indexer/analysis/pinyin"
 )
 
 // Field boosts: a word in the title counts for more than one in the body.
@@ -63,6 +64,13 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		text, err := x.textQuery(parsed)
 		if err != nil {
 			return nil, err
+		}
+		if py := pinyinQuery(q.Text); py != nil {
+			if text == nil {
+				text = py
+			} else {
+				text = bleve.NewDisjunctionQuery(text, py)
+			}
 		}
 		if ex, label := exactQuery(q.Text); ex != nil {
 			exact = label
@@ -205,6 +213,30 @@ func anyField(term string) query.Query {
 		tq.SetField(f.field)
 		tq.SetBoost(f.boost)
 		alts = append(alts, tq)
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// boostPinyin weighs a title found by its pinyin below a word found in the
+// text, so that an English word that happens to spell some initials does
+// not push real matches down.
+const boostPinyin = 2.0
+
+// pinyinQuery matches titles whose pinyin, in full or as initials,
+// contains the query typed as pinyin letters (grxxbhf, gerenxinxibaohu);
+// nil unless the query is such letters.
+func pinyinQuery(text string) query.Query {
+	letters, ok := pinyin.Letters(text)
+	if !ok {
+		return nil
+	}
+	var alts []query.Query
+	for _, field := range []string{indexer.FieldTitleInitials, indexer.FieldTitlePinyin} {
+		mp := bleve.NewMatchPhraseQuery(letters)
+		mp.SetField(field)
+		mp.Analyzer = pinyin.Name
+		mp.SetBoost(boostPinyin)
+		alts = append(alts, mp)
 	}
 	return bleve.NewDisjunctionQuery(alts...)
 }

@@ -1,0 +1,104 @@
+// Package pinyin lets titles be found by their pinyin, as people type it on
+// a kiosk's on-screen keyboard or a phone without a Chinese input method:
+// in full (gerenxinxibaohu) or by initials (grxxbhf), anywhere in the
+// title. Titles are indexed as two strings (full pinyin and initials),
+// each cut into overlapping three-letter grams at consecutive positions,
+// so a phrase query of the typed letters' grams finds them as a substring.
+package pinyin
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
+	gopinyin "github.com/mozillazg/go-pinyin"
+)
+
+// Name is the name of the analyzer (the trigram tokenizer, lower-cased
+// input) registered in Bleve.
+const Name = "gongkai_pinyin_grams"
+
+// gram is the length of the grams: long enough to be selective, short
+// enough that three typed letters find something.
+const gram = 3
+
+// MinQueryLetters is the fewest letters a pinyin query needs.
+const MinQueryLetters = gram
+
+var args = func() gopinyin.Args {
+	a := gopinyin.NewArgs()
+	a.Style = gopinyin.Normal
+	a.Fallback = func(r rune, _ gopinyin.Args) []string { return nil }
+	return a
+}()
+
+// Of returns the full pinyin of s without tones and its initials, both
+// lower-case, with ASCII letters and digits kept as they are and anything
+// else dropped: 个人信息保护法 gives gerenxinxibaohufa and grxxbhf.
+func Of(s string) (full, initials string) {
+	var f, i strings.Builder
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			c := unicode.ToLower(r)
+			f.WriteRune(c)
+			i.WriteRune(c)
+		case unicode.Is(unicode.Han, r):
+			p := gopinyin.SinglePinyin(r, args)
+			if len(p) > 0 && p[0] != "" {
+				f.WriteString(p[0])
+				i.WriteByte(p[0][0])
+			}
+		}
+	}
+	return f.String(), i.String()
+}
+
+// Letters returns q as pinyin letters (lower-case, spaces and apostrophes
+// removed) and whether it is a pinyin query at all: ASCII letters only,
+// at least MinQueryLetters of them.
+func Letters(q string) (string, bool) {
+	var b strings.Builder
+	for _, r := range q {
+		switch {
+		case r == ' ' || r == '\'' || r == '’' || r == '　':
+		case r < utf8.RuneSelf && unicode.IsLetter(r):
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			return "", false
+		}
+	}
+	return b.String(), b.Len() >= MinQueryLetters
+}
+
+// Tokenizer cuts ASCII text into overlapping grams at consecutive
+// positions. Text shorter than a gram is one token.
+type Tokenizer struct{}
+
+// Tokenize implements analysis.Tokenizer.
+func (Tokenizer) Tokenize(input []byte) analysis.TokenStream {
+	s := strings.ToLower(string(input))
+	if s == "" {
+		return nil
+	}
+	if len(s) <= gram {
+		return analysis.TokenStream{{Term: []byte(s), Start: 0, End: len(s), Position: 1, Type: analysis.AlphaNumeric}}
+	}
+	out := make(analysis.TokenStream, 0, len(s)-gram+1)
+	for i := 0; i+gram <= len(s); i++ {
+		out = append(out, &analysis.Token{Term: []byte(s[i : i+gram]), Start: i, End: i + gram, Position: i + 1, Type: analysis.AlphaNumeric})
+	}
+	return out
+}
+
+func analyzerConstructor(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+	return &analysis.DefaultAnalyzer{Tokenizer: Tokenizer{}}, nil
+}
+
+func init() {
+	if err := registry.RegisterAnalyzer(Name, analyzerConstructor); err != nil {
+		panic(err)
+	}
+}
