@@ -26,8 +26,16 @@ func (h *Handler) templateFuncs() template.FuncMap {
 			}
 			return fmt.Sprint(s)
 		},
-		"actionLabel":   func(s any) string { return catalogue.Action(fmt.Sprint(s)).Label() },
-		"roleLabel":     func(s string) string { return catalogue.Role(s).Label() },
+		"actionLabel": func(s any) string { return catalogue.Action(fmt.Sprint(s)).Label() },
+		"roleLabel":   func(s string) string { return catalogue.Role(s).Label() },
+		"kioskRows": func() [][]string {
+			return [][]string{
+				{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"},
+				{"q", "w", "e", "r", "t", "y", "u", "i", "o", "p"},
+				{"a", "s", "d", "f", "g", "h", "j", "k", "l"},
+				{"z", "x", "c", "v", "b", "n", "m"},
+			}
+		},
 		"clockTime":     clock,
 		"withholdLabel": catalogue.WithholdingLabel,
 		// overdue reports whether a publish-by date has passed.
@@ -244,7 +252,18 @@ func (h *Handler) searchPage(c *gin.Context) {
 		"SortScore": withParam(u, "sort", search.SortRelevance),
 		"Filtered":  q.Filters != (search.Filters{}),
 		"ClearAll":  "/search?q=" + url.QueryEscape(q.Text),
+		"Export":    "/export.csv?" + withoutPage(u),
+		"Feed":      "/feed.atom?" + withoutPage(u),
 	})
+}
+
+// withoutPage is the query string of u without paging and sorting, for
+// links that take the whole result list (export, feed).
+func withoutPage(u *url.URL) string {
+	v := u.Query()
+	v.Del("page")
+	v.Del("size")
+	return v.Encode()
 }
 
 // entryPage shows one entry with the metadata table government sites use.

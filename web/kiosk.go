@@ -1,0 +1,146 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"rsc.io/qr"
+
+	"gongkai/catalogue"
+	"gongkai/search"
+)
+
+// The reading-room kiosk: a touch layout under /kiosk whose pages link only
+// to other kiosk pages, with an on-screen keyboard (pinyin letters, digits
+// and common words), category tiles, very large text and touch targets, an
+// idle reset and a print button that prints the entry with a QR code of
+// its public address.
+
+// kioskPageSize is how many results a kiosk page lists: few, large rows.
+const kioskPageSize = 8
+
+// kioskWords are the common words of titles the keyboard offers as keys,
+// so a visitor who cannot type Chinese can still search by characters.
+var kioskWords = []string{"通知", "办法", "规定", "条例", "公告", "意见", "规划", "报告", "实施", "管理", "安全", "企业"}
+
+type kioskView struct {
+	Title    string
+	Site     siteInfo
+	Asset    map[string]string
+	IdleSecs int
+	Data     any
+}
+
+func (h *Handler) renderKiosk(c *gin.Context, status int, page, title string, data any) {
+	idle := 120
+	if h.Service != nil && h.Service.Settings.KioskIdleSeconds > 0 {
+		idle = h.Service.Settings.KioskIdleSeconds
+	}
+	h.writePage(c, status, page, kioskView{Title: title, Site: h.site(), Asset: h.assets.url, IdleSecs: idle, Data: data}, "no-cache")
+}
+
+// kioskHome is the start screen: the search box with its keyboard and the
+// category tiles with their counts.
+func (h *Handler) kioskHome(c *gin.Context) {
+	res, err := h.PublicIndex.Search(c.Request.Context(), search.Query{Sort: search.SortDate, Page: 1, Size: 1, Facets: true})
+	if err != nil {
+		h.kioskError(c, err)
+		return
+	}
+	h.renderKiosk(c, http.StatusOK, "kiosk_home", "查阅政府信息", gin.H{
+		"Categories": res.Facets["category"], "Topics": res.Facets["topic"], "Total": res.Total, "Words": kioskWords,
+	})
+}
+
+// kioskSearch lists results in large rows; an empty query with a category
+// browses it.
+func (h *Handler) kioskSearch(c *gin.Context) {
+	page, _ := strconv.Atoi(c.Query("page"))
+	if page < 1 {
+		page = 1
+	}
+	q := search.Query{
+		Text: c.Query("q"), Page: page, Size: kioskPageSize, Highlight: true,
+		Filters: search.Filters{Category: c.Query("category"), Topic: c.Query("topic")},
+	}
+	res, err := h.PublicIndex.Search(c.Request.Context(), q)
+	var msg string
+	if err != nil {
+		if catalogue.ErrorCode(err) != catalogue.EINVALID {
+			h.kioskError(c, err)
+			return
+		}
+		msg, res = catalogue.ErrorMessage(err), &search.Result{Page: 1, Size: kioskPageSize}
+	}
+	link := func(p int) string {
+		v := url.Values{}
+		for _, k := range []string{"q", "category", "topic"} {
+			if s := c.Query(k); s != "" {
+				v.Set(k, s)
+			}
+		}
+		v.Set("page", strconv.Itoa(p))
+		return "/kiosk/search?" + v.Encode()
+	}
+	var prev, next string
+	if res.Page > 1 {
+		prev = link(res.Page - 1)
+	}
+	if uint64(res.Page*res.Size) < res.Total && res.Page*res.Size < search.MaxDepth {
+		next = link(res.Page + 1)
+	}
+	title := "检索结果"
+	if q.Filters.Category != "" {
+		title = q.Filters.Category
+	}
+	h.renderKiosk(c, http.StatusOK, "kiosk_search", title, gin.H{
+		"Query": c.Query("q"), "Category": q.Filters.Category, "Topic": q.Filters.Topic, "Result": res,
+		"Message": msg, "Prev": prev, "Next": next, "Words": kioskWords,
+	})
+}
+
+// kioskEntry shows one entry in large print with its QR code, ready to print.
+func (h *Handler) kioskEntry(c *gin.Context) {
+	p, err := h.publicEntry(c)
+	if err != nil {
+		h.kioskError(c, err)
+		return
+	}
+	if p.Content == nil {
+		h.renderKiosk(c, http.StatusGone, "kiosk_withdrawn", "信息已撤回", p)
+		return
+	}
+	h.renderKiosk(c, http.StatusOK, "kiosk_entry", p.Content.Title, gin.H{
+		"E": p, "C": p.Content, "PublicURL": baseURL(c) + entryURL(p.ID),
+	})
+}
+
+// kioskQR is the QR code (PNG) of an entry's public address, for the
+// printed page: a visitor scans it to read or download at home.
+func (h *Handler) kioskQR(c *gin.Context) {
+	p, err := h.publicEntry(c)
+	if err != nil || p.Content == nil {
+		c.Status(http.StatusNotFound)
+		return
+	}
+	code, err := qr.Encode(baseURL(c)+entryURL(p.ID), qr.M)
+	if err != nil {
+		h.fail(c, catalogue.WrapError(catalogue.EINTERNAL, "二维码生成失败", err))
+		return
+	}
+	code.Scale = 6
+	c.Header("Cache-Control", "public, max-age=3600")
+	c.Data(http.StatusOK, "image/png", code.PNG())
+}
+
+// kioskError shows an error on the kiosk, with the way back to its start.
+func (h *Handler) kioskError(c *gin.Context, err error) {
+	status := HTTPStatus(err)
+	if status >= 500 {
+		h.Log.Error("kiosk", "path", c.Request.URL.Path, "err", err)
+	}
+	h.renderKiosk(c, status, "kiosk_error", "出错了", gin.H{"Message": catalogue.ErrorMessage(err)})
+	c.Abort()
+}
