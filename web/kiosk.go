@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"rsc.io/qr"
@@ -27,6 +28,8 @@ var kioskWords = []string{"通知", "办法", "规定", "条例", "公告", "意
 
 type kioskView struct {
 	Title    string
+	Prefs    prefs
+	ReturnTo string
 	Site     siteInfo
 	Asset    map[string]string
 	IdleSecs int
@@ -38,7 +41,9 @@ func (h *Handler) renderKiosk(c *gin.Context, status int, page, title string, da
 	if h.Service != nil && h.Service.Settings.KioskIdleSeconds > 0 {
 		idle = h.Service.Settings.KioskIdleSeconds
 	}
-	h.writePage(c, status, page, kioskView{Title: title, Site: h.site(), Asset: h.assets.url, IdleSecs: idle, Data: data}, "no-cache")
+	h.writePage(c, status, page, kioskView{
+		Title: title, Prefs: readPrefs(c), ReturnTo: c.Request.URL.RequestURI(), Site: h.site(), Asset: h.assets.url, IdleSecs: idle, Data: data,
+	}, "no-cache")
 }
 
 // kioskHome is the start screen: the search box with its keyboard and the
@@ -133,6 +138,15 @@ func (h *Handler) kioskQR(c *gin.Context) {
 	code.Scale = 6
 	c.Header("Cache-Control", "public, max-age=3600")
 	c.Data(http.StatusOK, "image/png", code.PNG())
+}
+
+// kioskPrefs switches the kiosk's extra-large text or high contrast and
+// returns to the kiosk page it came from (never elsewhere).
+func (h *Handler) kioskPrefs(c *gin.Context) {
+	if r := localReturn(c.PostForm("return")); r != "/kiosk" && !strings.HasPrefix(r, "/kiosk/") && !strings.HasPrefix(r, "/kiosk?") {
+		c.Request.PostForm.Set("return", "/kiosk")
+	}
+	h.setPrefs(c)
 }
 
 // kioskError shows an error on the kiosk, with the way back to its start.

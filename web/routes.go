@@ -27,6 +27,7 @@ func (h *Handler) routes() {
 	r.GET("/kiosk/search", h.kioskSearch)
 	r.GET("/kiosk/entries/:id", h.kioskEntry)
 	r.GET("/kiosk/qr/:id", h.kioskQR)
+	r.POST("/kiosk/prefs", h.kioskPrefs)
 	r.GET("/sitemap.xml", h.sitemap)
 	r.POST("/prefs", h.setPrefs)
 	r.GET("/static/*path", h.assets.serve)

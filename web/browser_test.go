@@ -1,0 +1,240 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+
+	"gongkai/internal/testenv"
+)
+
+// newBrowser starts headless Chromium for t and returns a tab's context.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	exe := testenv.MustChromium(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.WindowSize(1280, 1000),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// screenshot saves the page as a test artifact (not part of the source tree).
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	path := filepath.Join(testenv.ArtifactDir(t), name+".jpg")
+	if err := os.WriteFile(path, buf, 0o644); err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+	}
+}
+
+// TestBrowserSearchAndDownload uses the public site as a visitor would:
+// search from the home page, open the first result, download its
+// attachment.
+func TestBrowserSearchAndDownload(t *testing.T) {
+	f := sharedServer(t)
+	ctx := newBrowser(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(f.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="q"]`)),
+	)
+	if err != nil {
+		t.Fatalf("home page: %v", err)
+	}
+	screenshot(t, ctx, "home")
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`input[name="q"]`), "政府信息主动公开"),
+		chromedp.Submit(chromedp.CSS(`input[name="q"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.results a[href^="/entries/"]`)),
+	)
+	if err != nil {
+		t.Fatalf("search from the home page: %v", err)
+	}
+	screenshot(t, ctx, "search-results")
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.results a[href^="/entries/"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`article.entry h1`)),
+	)
+	if err != nil {
+		t.Fatalf("open the first result: %v", err)
+	}
+	title, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`article.entry h1`)))
+	if err != nil || !strings.Contains(title, "政府信息主动公开工作制度") {
+		t.Errorf("first result opened %q (%v)", title, err)
+	}
+	screenshot(t, ctx, "entry")
+
+	dir := t.TempDir()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	err = chromedp.Do(ctx,
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			on := true
+			_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+				Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &on,
+			})
+			return err
+		}),
+		chromedp.Click(chromedp.CSS(`section.attachments a`)),
+	)
+	if err != nil {
+		t.Fatalf("download: %v", err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		for ev, err := range progress {
+			if err != nil {
+				return
+			}
+			if ev.State == browser.DownloadProgressStateCompleted {
+				got <- ev.GUID
+				return
+			}
+		}
+	}()
+	select {
+	case guid := <-got:
+		data, err := os.ReadFile(filepath.Join(dir, guid))
+		if err != nil || !strings.Contains(string(data), "政府信息") {
+			t.Errorf("downloaded file: %v, %d bytes", err, len(data))
+		}
+	case <-time.After(20 * time.Second):
+		t.Errorf("the attachment did not download within 20 s")
+	}
+}
+
+// TestBrowserKiosk types on the on-screen keyboard with clicks alone,
+// finds a document by its pinyin initials, and waits for the idle reset.
+func TestBrowserKiosk(t *testing.T) {
+	f := MustServer(t)
+	f.Service.Settings.KioskIdleSeconds = 3
+	ctx := newBrowser(t)
+	steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate(f.URL + "/kiosk"), chromedp.WaitVisible(chromedp.CSS(`.k-keyboard`))}
+	for _, k := range "szzfjx" {
+		steps = append(steps, chromedp.Click(chromedp.CSS(fmt.Sprintf(`.k-key[data-key="%c"]`, k))))
+	}
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("type on the kiosk keyboard: %v", err)
+	}
+	if v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#k-q`))); err != nil || v != "szzfjx" {
+		t.Errorf("the keyboard typed %q (%v)", v, err)
+	}
+	screenshot(t, ctx, "kiosk")
+	err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.k-key[data-action="back"]`)),
+		chromedp.Click(chromedp.CSS(`.k-key[data-key="s"]`)),
+		chromedp.Click(chromedp.CSS(`.k-go`)),
+		chromedp.WaitVisible(chromedp.CSS(`.k-result-title`)),
+	)
+	if err != nil {
+		t.Fatalf("search on the kiosk: %v", err)
+	}
+	if first, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.k-result-title`))); err != nil || !strings.Contains(first, "数字政府建设") {
+		t.Errorf("kiosk search by initials found %q first (%v)", first, err)
+	}
+	screenshot(t, ctx, "kiosk-results")
+	// Left alone, the kiosk goes back to its start screen.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		path, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if path == "/kiosk" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no idle reset after 15 s (idle time 3 s): still at %s", path)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+// axeResult is what axe.run reports, as much as the test reads.
+type axeResult struct {
+	Violations []struct {
+		ID     string `json:"id"`
+		Impact string `json:"impact"`
+		Help   string `json:"help"`
+		Nodes  []struct {
+			Target []any `json:"target"`
+		} `json:"nodes"`
+	} `json:"violations"`
+}
+
+// TestAccessibility runs axe-core (WCAG 2.1 A and AA rules) in headless
+// Chromium on the public pages and the kiosk, in the normal, large-text
+// and high-contrast modes: no serious or critical violation.
+func TestAccessibility(t *testing.T) {
+	f := sharedServer(t)
+	axe, err := os.ReadFile(testenv.MustAxe(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := newBrowser(t)
+	pages := []struct{ name, path string }{
+		{"home", "/"}, {"catalogue", "/catalogue"}, {"entry", "/entries/" + f.ID(t, 1)},
+		{"search results", "/search?q=工业"}, {"no results", "/search?q=不存在的词语组合"}, {"kiosk", "/kiosk"},
+		{"kiosk results", "/kiosk/search?q=szzfjs"}, {"kiosk entry", "/kiosk/entries/" + f.ID(t, 1)},
+	}
+	for _, mode := range []struct{ name, cookie string }{{"normal", ""}, {"large text", "large"}, {"high contrast", "contrast"}} {
+		for _, p := range pages {
+			err := chromedp.Do(ctx,
+				chromedp.Navigate(f.URL+"/healthz"),
+				chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+					_, err := chromedp.Run(ctx, chromedp.Evaluate[any](fmt.Sprintf(`document.cookie = "gk_prefs=%s; path=/"`, mode.cookie)))
+					return err
+				}),
+				chromedp.Navigate(f.URL+p.path),
+				chromedp.WaitReady(chromedp.CSS(`body`)),
+			)
+			if err != nil {
+				t.Fatalf("%s (%s): %v", p.name, mode.name, err)
+			}
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(axe))); err != nil {
+				t.Fatalf("load axe-core: %v", err)
+			}
+			raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+				`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify({violations: r.violations}))`,
+				chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatalf("%s (%s): axe: %v", p.name, mode.name, err)
+			}
+			var res axeResult
+			if err := json.Unmarshal([]byte(raw), &res); err != nil {
+				t.Fatalf("%s: axe result: %v", p.name, err)
+			}
+			for _, v := range res.Violations {
+				if v.Impact == "serious" || v.Impact == "critical" {
+					var where []string
+					for _, n := range v.Nodes {
+						where = append(where, fmt.Sprint(n.Target...))
+					}
+					t.Errorf("%s (%s, %s): %s [%s] at %s", p.name, p.path, mode.name, v.Help, v.ID, strings.Join(where, ", "))
+				}
+			}
+		}
+	}
+}
