@@ -99,19 +99,21 @@ type Attachment struct {
 // Content is what one version of an entry says: the catalogue fields that
 // the public sees once the version is published.
 type Content struct {
-	Title       string       `json:"title"`
-	Organ       string       `json:"organ"`
-	FormedAt    Date         `json:"formed_at"`
-	DocNo       string       `json:"doc_no,omitempty"`
-	Category    string       `json:"category,omitempty"`
-	Topic       string       `json:"topic,omitempty"`
-	DocType     string       `json:"doc_type,omitempty"`
-	Keywords    []string     `json:"keywords,omitempty"`
-	Summary     string       `json:"summary,omitempty"`
-	Body        string       `json:"body,omitempty"`
-	Validity    string       `json:"validity,omitempty"`
-	EffectiveAt Date         `json:"effective_at,omitempty"`
-	SourceURL   string       `json:"source_url,omitempty"`
+	Title       string   `json:"title"`
+	Organ       string   `json:"organ"`
+	FormedAt    Date     `json:"formed_at"`
+	DocNo       string   `json:"doc_no,omitempty"`
+	Category    string   `json:"category,omitempty"`
+	Topic       string   `json:"topic,omitempty"`
+	DocType     string   `json:"doc_type,omitempty"`
+	Keywords    []string `json:"keywords,omitempty"`
+	Summary     string   `json:"summary,omitempty"`
+	Body        string   `json:"body,omitempty"`
+	Validity    string   `json:"validity,omitempty"`
+	EffectiveAt Date     `json:"effective_at,omitempty"`
+	SourceURL   string   `json:"source_url,omitempty"`
+	// Normative marks 规章 and 行政规范性文件, which the annual report counts.
+	Normative   string       `json:"normative,omitempty"`
 	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
@@ -132,6 +134,11 @@ func (c *Content) Validate() error {
 		return Errorf(ETOOLARGE, "正文超过 %d MB", MaxBodyBytes>>20)
 	case utf8.RuneCountInString(c.Summary) > MaxSummaryRunes:
 		return Errorf(EINVALID, "内容概述超过 %d 个字符", MaxSummaryRunes)
+	}
+	switch c.Normative {
+	case "", NormRegulation, NormNormative:
+	default:
+		return Errorf(EINVALID, "文件类别 %q 不正确，应为 规章 或 行政规范性文件（或不填）", c.Normative)
 	}
 	switch c.Validity {
 	case "", ValidityInForce, ValidityExpired, ValidityAbolished, ValidityRevised:
