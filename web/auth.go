@@ -109,6 +109,14 @@ func (h *Handler) staffRoutes() {
 		authed.GET("/calendar", h.apiCalendar)
 		authed.PUT("/calendar/:year", h.requireRole(catalogue.RoleAdmin), h.apiPutCalendarYear)
 	}
+	if h.Applications != nil && h.Reports != nil {
+		office := authed.Group("", h.requireRole(catalogue.RoleOffice))
+		office.GET("/applications", h.apiStaffApplications)
+		office.POST("/applications", h.apiRegisterApplication)
+		office.GET("/applications/:id", h.apiStaffApplication)
+		office.POST("/applications/:id/:action", h.apiApplicationAction)
+		office.PUT("/reports/:year", h.apiPutReport)
+	}
 
 	r.GET("/admin/login", noStore(), h.loginPage)
 	r.POST("/admin/login", noStore(), h.loginSubmit)

@@ -160,14 +160,17 @@ func newFixture(dir string) (_ *Fixture, err error) {
 		return nil, fmt.Errorf("import testdata/catalogue.jsonl: %d created, want %d; %s", sum.Created, catalogueSize, strings.Join(failed, "; "))
 	}
 
+	apps := storage.NewApplications(bucket)
 	f.Deps = web.Deps{
-		Public:      f.Public,
-		PublicIndex: pub,
-		Service:     f.Service,
-		Ready:       func(context.Context) error { return nil },
-		Log:         log,
-		Version:     "test",
-		Attribution: "测试数据",
+		Applications: &catalogue.ApplicationService{Store: apps, Calendar: f.Service.Calendar, Settings: f.Service.Settings},
+		Reports:      apps,
+		Public:       f.Public,
+		PublicIndex:  pub,
+		Service:      f.Service,
+		Ready:        func(context.Context) error { return nil },
+		Log:          log,
+		Version:      "test",
+		Attribution:  "测试数据",
 	}
 	if f.Handler, err = web.New(f.Deps); err != nil {
 		return nil, err

@@ -22,6 +22,19 @@ func (h *Handler) routes() {
 	r.GET("/entries/:id/versions/:n", h.entryVersionPage)
 	r.GET("/files/:id/:sha", h.download)
 	r.GET("/feed.atom", h.feed)
+	if h.Service != nil {
+		r.GET("/guide", h.guidePage)
+	}
+	if h.Applications != nil && h.Reports != nil && h.Service != nil {
+		api.POST("/applications", h.apiApply)
+		api.GET("/applications/:code", h.apiApplication)
+		api.GET("/reports/:year", h.apiReport)
+		r.GET("/apply", h.applyPage)
+		r.POST("/apply", h.applySubmit)
+		r.GET("/apply/:code", h.applyStatus)
+		r.GET("/apply-status", h.applyStatus)
+		r.GET("/reports/:year", h.reportPage)
+	}
 	r.GET("/export.csv", h.exportCSV)
 	r.GET("/kiosk", h.kioskHome)
 	r.GET("/kiosk/search", h.kioskSearch)

@@ -29,6 +29,11 @@ type Deps struct {
 	// SaveCalendar stores the working-day calendar after an administrator
 	// edits it.
 	SaveCalendar func(context.Context, *catalogue.Calendar) error
+	// Applications handles applications for disclosure; Reports keeps the
+	// staff-entered parts of annual reports. Without them there is no
+	// /apply and no /reports.
+	Applications *catalogue.ApplicationService
+	Reports      catalogue.ReportStore
 	// Ready reports whether the store and indexes can serve (for /readyz).
 	Ready       func(context.Context) error
 	Log         *slog.Logger
@@ -54,6 +59,8 @@ type Handler struct {
 	pages  *pages
 	assets *assets
 	staff  *staffSide // nil without an account store
+
+	applyLimiter *attemptLimiter
 }
 
 // New returns the HTTP handler of the whole site, with its templates and
@@ -63,7 +70,7 @@ func New(d Deps) (*Handler, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	h := &Handler{Deps: d, engine: gin.New()}
+	h := &Handler{Deps: d, engine: gin.New(), applyLimiter: newAttemptLimiter(applyLimit, applyWindow)}
 	var err error
 	if h.assets, err = loadAssets(); err != nil {
 		return nil, err

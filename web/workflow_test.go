@@ -37,6 +37,7 @@ type workflowFixture struct {
 	Public      *storage.PublicSite
 	StaffIndex  *search.Index
 	PublicIndex *search.Index
+	Apps        *catalogue.ApplicationService
 	sessions    map[string]staffSession
 }
 
@@ -89,7 +90,11 @@ func newWorkflowFixture(t *testing.T, b storage.Bucket) *workflowFixture {
 		Settings: settings, Calendar: catalogue.DefaultCalendar(), Log: log,
 		Now: func() time.Time { return workflowNow },
 	}
+	apps := storage.NewApplications(b)
+	f.Apps = &catalogue.ApplicationService{Store: apps, Calendar: f.Service.Calendar, Settings: f.Service.Settings,
+		Now: func() time.Time { return workflowNow }}
 	f.Handler, err = web.New(web.Deps{
+		Applications: f.Apps, Reports: apps,
 		Public: f.Public, PublicIndex: f.PublicIndex, StaffIndex: f.StaffIndex, Service: f.Service,
 		Ready: func(context.Context) error { return nil }, Log: log, Version: "test",
 		Users: users, Sessions: users, Passwords: staffHasher,

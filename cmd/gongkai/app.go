@@ -37,6 +37,8 @@ type Main struct {
 	Records *storage.Records
 	Public  *storage.PublicSite
 	Users   *storage.Users // staff accounts, sections and sessions
+	// Applications keeps applications for disclosure and annual reports.
+	Applications *storage.Applications
 
 	PublicIndex *search.Index
 	StaffIndex  *search.Index
@@ -113,6 +115,7 @@ func (m *Main) openStore(ctx context.Context) error {
 		m.Bucket = b
 	}
 	m.Users = storage.NewUsers(m.Bucket)
+	m.Applications = storage.NewApplications(m.Bucket)
 	return nil
 }
 
@@ -315,6 +318,10 @@ func (m *Main) Serve(ctx context.Context) error {
 		Sessions:       m.Users,
 		TrustedProxies: m.Config.TrustedProxies,
 		StaffIndex:     m.StaffIndex,
+		Applications: &catalogue.ApplicationService{
+			Store: m.Applications, Calendar: m.Service.Calendar, Settings: m.Service.Settings,
+		},
+		Reports: m.Applications,
 		SaveCalendar: func(ctx context.Context, c *catalogue.Calendar) error {
 			return storage.SaveCalendar(ctx, m.Bucket, c)
 		},

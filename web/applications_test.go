@@ -1,0 +1,198 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"gongkai/storage/fs"
+)
+
+// TestApplications applies on the public site and through the API, follows
+// the status by tracking code, has the office handle it, and checks that
+// the applicant's personal data appears on no public response.
+func TestApplications(t *testing.T) {
+	b, err := fs.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	f := newWorkflowFixture(t, b)
+	const (
+		canaryName  = "金丝雀申请人王五"
+		canaryID    = "11010519491231002X"
+		canaryPhone = "13912345678"
+		canaryMail  = "wangwu-canary@example.com"
+	)
+	apply := map[string]string{
+		"applicant_type": "自然人", "name": canaryName, "id_type": "身份证", "id_number": canaryID, "phone": canaryPhone,
+		"email": canaryMail, "description": "2026年工业企业技术改造专项资金项目的评审结果", "format": "电子", "channel": "电子邮件",
+	}
+	// The form: a bad ID number comes back with a message and what was typed.
+	bad := url.Values{}
+	for k, v := range apply {
+		bad.Set(k, v)
+	}
+	bad.Set("id_number", "110105194912310021")
+	resp, body := f.Do(t, http.MethodPost, "/apply", staffReq{Form: bad})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "身份证号码不正确") || !strings.Contains(string(body), "技术改造专项资金") {
+		t.Errorf("a bad ID number: %d", resp.StatusCode)
+	}
+	good := url.Values{}
+	for k, v := range apply {
+		good.Set(k, v)
+	}
+	resp, _ = f.Do(t, http.MethodPost, "/apply", staffReq{Form: good, From: "203.0.113.7"})
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/apply/") {
+		t.Fatalf("apply by form: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	statusURL := strings.TrimSuffix(resp.Header.Get("Location"), "?new=1")
+	code := strings.TrimPrefix(statusURL, "/apply/")
+	resp, body = f.Do(t, http.MethodGet, statusURL+"?new=1", staffReq{})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), code) || !strings.Contains(string(body), "2026-12-18") {
+		t.Errorf("status page: %d (want the code and the due date 2026-12-18)", resp.StatusCode)
+	}
+
+	// The API: 201 with the tracking code, received today, due in 20 working days.
+	var created struct{ TrackingCode, ReceivedAt, DueAt string }
+	resp, body = f.Do(t, http.MethodPost, "/api/v1/applications", staffReq{JSON: map[string]string{
+		"applicant_type": "法人或其他组织", "org_kind": "科研机构", "name": "某研究院", "id_type": "统一社会信用代码",
+		"id_number": "12440200MB2C00000X", "phone": "0751-8888888", "description": "2025年度政府信息公开工作年度报告的原始数据",
+		"format": "纸质", "channel": "自行领取"}})
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("apply by API: %d %s", resp.StatusCode, body)
+	}
+	json.Unmarshal(body, &struct {
+		TrackingCode *string `json:"tracking_code"`
+		ReceivedAt   *string `json:"received_at"`
+		DueAt        *string `json:"due_at"`
+	}{&created.TrackingCode, &created.ReceivedAt, &created.DueAt})
+	if created.ReceivedAt != "2026-11-20" || created.DueAt != "2026-12-18" || len(created.TrackingCode) != 12 {
+		t.Errorf("created %+v", created)
+	}
+	resp, body = f.Do(t, http.MethodPost, "/api/v1/applications", staffReq{JSON: map[string]string{"applicant_type": "自然人"}})
+	if resp.StatusCode != http.StatusBadRequest || errorMessage(body) == "" {
+		t.Errorf("an empty application: %d %s", resp.StatusCode, body)
+	}
+	// A flood from one address is stopped.
+	limited := false
+	for i := 0; i < 12; i++ {
+		resp, _ = f.Do(t, http.MethodPost, "/apply", staffReq{Form: good, From: "198.51.100.9"})
+		if resp.StatusCode == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Errorf("12 applications from one address in a minute were all accepted")
+	}
+
+	// Staff: only the office handles applications; viewing is logged.
+	if resp, _ := f.Do(t, http.MethodGet, "/api/v1/admin/applications", staffReq{Bearer: f.as(t, "drafter")}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a drafter lists applications: %d", resp.StatusCode)
+	}
+	resp, body = f.Do(t, http.MethodGet, "/api/v1/admin/applications", staffReq{Bearer: f.as(t, "office")})
+	if resp.StatusCode != http.StatusOK || strings.Contains(string(body), canaryName) {
+		t.Errorf("the staff list: %d, personal data in the list: %v", resp.StatusCode, strings.Contains(string(body), canaryName))
+	}
+	resp, body = f.Do(t, http.MethodGet, "/api/v1/admin/applications/"+code, staffReq{Bearer: f.as(t, "office")})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), canaryName) || !strings.Contains(string(body), `"action":"view"`) {
+		t.Errorf("staff view: %d %s", resp.StatusCode, body)
+	}
+	act := func(action string, req map[string]any) (int, []byte) {
+		resp, body := f.Do(t, http.MethodPost, "/api/v1/admin/applications/"+code+"/"+action, staffReq{Bearer: f.as(t, "office"), JSON: req})
+		return resp.StatusCode, body
+	}
+	if c, body := act("correction", map[string]any{"items": "请写明所需资金项目的名称"}); c != http.StatusOK {
+		t.Fatalf("correction: %d %s", c, body)
+	}
+	_, body = f.Do(t, http.MethodGet, statusURL, staffReq{})
+	if !strings.Contains(string(body), "请写明所需资金项目的名称") {
+		t.Errorf("the status page does not show the correction request")
+	}
+	if c, body := act("corrected", nil); c != http.StatusOK {
+		t.Fatalf("corrected: %d %s", c, body)
+	}
+	if c, _ := act("answer", map[string]any{"outcome": "nonsense"}); c != http.StatusBadRequest {
+		t.Errorf("an unknown outcome: %d", c)
+	}
+	if c, body := act("answer", map[string]any{"outcome": "partial", "note": "部分内容涉及商业秘密，已作区分处理"}); c != http.StatusOK {
+		t.Fatalf("answer: %d %s", c, body)
+	}
+	if c, _ := act("extend", map[string]any{"days": 5, "approver": "李主任"}); c != http.StatusConflict {
+		t.Errorf("extending an answered application: %d", c)
+	}
+	_, body = f.Do(t, http.MethodGet, "/api/v1/applications/"+strings.ToLower(code), staffReq{})
+	if !strings.Contains(string(body), `"status":"answered"`) || !strings.Contains(string(body), "区分处理") {
+		t.Errorf("status after the answer: %s", body)
+	}
+	// Registering a letter received earlier.
+	resp, body = f.Do(t, http.MethodPost, "/api/v1/admin/applications", staffReq{Bearer: f.as(t, "office"), JSON: map[string]string{
+		"applicant_type": "自然人", "name": "赵六", "id_type": "护照", "id_number": "E12345678", "phone": "13700000000",
+		"address": "韶关市某路1号", "description": "某文件", "format": "纸质", "channel": "邮寄", "received_via": "信函", "received_at": "2026-11-16"}})
+	if resp.StatusCode != http.StatusCreated || !strings.Contains(string(body), `"received_at":"2026-11-16"`) {
+		t.Errorf("registering a letter: %d %s", resp.StatusCode, body)
+	}
+
+	// The report counts them: 本年新收 3+, one answered 部分公开 by a person.
+	var rep struct {
+		Table3 struct {
+			New      []int `json:"new"`
+			Total    []int `json:"total"`
+			Outcomes []struct {
+				Code   string `json:"code"`
+				Counts []int  `json:"counts"`
+			} `json:"outcomes"`
+		} `json:"table3"`
+		Inconsistent []string `json:"inconsistent"`
+	}
+	resp, body = f.Do(t, http.MethodGet, "/api/v1/reports/2026", staffReq{})
+	if err := json.Unmarshal(body, &rep); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("report: %d %v", resp.StatusCode, err)
+	}
+	if len(rep.Inconsistent) != 0 || rep.Table3.Total[0] != 1 || rep.Table3.New[2] != 1 {
+		t.Errorf("report table 三: new %v total %v inconsistent %v", rep.Table3.New, rep.Table3.Total, rep.Inconsistent)
+	}
+	for _, o := range rep.Table3.Outcomes {
+		if o.Code == "partial" && o.Counts[0] != 1 {
+			t.Errorf("部分公开 by persons: %v", o.Counts)
+		}
+	}
+	if resp, _ := f.Do(t, http.MethodGet, "/reports/2026", staffReq{}); resp.StatusCode != http.StatusOK {
+		t.Errorf("report page: %d", resp.StatusCode)
+	}
+	if resp, _ := f.Do(t, http.MethodGet, "/reports/2099", staffReq{}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a report of the future: %d", resp.StatusCode)
+	}
+	// Staff-entered parts, checked.
+	resp, body = f.Do(t, http.MethodPut, "/api/v1/admin/reports/2026", staffReq{Bearer: f.as(t, "office"), JSON: map[string]any{
+		"licensing": 12, "review": []int{1, 1, 0, 0, 3}}})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("table 四 with a wrong total: %d %s", resp.StatusCode, body)
+	}
+	resp, _ = f.Do(t, http.MethodPut, "/api/v1/admin/reports/2026", staffReq{Bearer: f.as(t, "office"), JSON: map[string]any{
+		"licensing": 12, "review": []int{1, 1, 0, 0, 2}, "overview": "本年度依法做好政府信息公开工作。"}})
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("entering the report: %d", resp.StatusCode)
+	}
+	_, body = f.Do(t, http.MethodGet, "/reports/2026", staffReq{})
+	if !strings.Contains(string(body), "本年度依法做好政府信息公开工作") || !strings.Contains(string(body), "各栏一致") {
+		t.Errorf("the report page lacks the entered overview or the consistency check")
+	}
+
+	// Personal data: on no public response.
+	for _, p := range []string{statusURL, "/api/v1/applications/" + code, "/reports/2026", "/api/v1/reports/2026", "/guide", "/",
+		"/api/v1/search?q=" + url.QueryEscape(canaryName), "/feed.atom", "/sitemap.xml", "/catalogue"} {
+		_, body := f.publicGet(t, p)
+		for _, s := range []string{canaryName, canaryID, canaryPhone, canaryMail} {
+			if strings.Contains(body, s) && !strings.Contains(p, url.QueryEscape(s)) {
+				t.Errorf("%s shows the applicant's %q", p, s)
+			}
+		}
+	}
+	if code, body := f.publicGet(t, "/guide"); code != http.StatusOK || !strings.Contains(body, "20 个工作日") {
+		t.Errorf("guide: %d", code)
+	}
+}
