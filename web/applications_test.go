@@ -196,3 +196,50 @@ func TestApplications(t *testing.T) {
 		t.Errorf("guide: %d", code)
 	}
 }
+
+// TestApplicationPages handles an application with the office's pages.
+func TestApplicationPages(t *testing.T) {
+	b, err := fs.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	f := newWorkflowFixture(t, b)
+	if resp, _ := f.page(t, "drafter", http.MethodGet, "/admin/applications", nil, nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a drafter opens the applications: %d", resp.StatusCode)
+	}
+	resp, _ := f.page(t, "office", http.MethodPost, "/admin/applications", map[string]string{
+		"received_via": "当面", "received_at": "2026-11-19", "applicant_type": "自然人", "name": "孙七", "id_type": "护照",
+		"id_number": "E7654321", "phone": "13600000000", "description": "某项目的批复", "format": "纸质", "channel": "自行领取",
+	}, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("register by form: %d", resp.StatusCode)
+	}
+	loc := resp.Header.Get("Location")
+	_, body := f.page(t, "office", http.MethodGet, loc, nil, nil)
+	for _, want := range []string{"孙七", `value="answer"`, `value="correction"`, `value="extend"`, "2026-12-17"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("application page lacks %q", want)
+		}
+	}
+	resp, _ = f.page(t, "office", http.MethodPost, loc+"/act", map[string]string{"action": "answer", "outcome": "unable_not_held"}, nil)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("不掌握 without naming the holder: %d", resp.StatusCode)
+	}
+	resp, _ = f.page(t, "office", http.MethodPost, loc+"/act", map[string]string{"action": "answer", "outcome": "unable_not_held", "holder": "韶关市发展和改革局"}, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answer by form: %d", resp.StatusCode)
+	}
+	_, body = f.page(t, "office", http.MethodGet, loc, nil, nil)
+	if !strings.Contains(body, "本机关不掌握相关政府信息") || strings.Count(body, ">view<") < 2 {
+		t.Errorf("after the answer the page lacks the outcome or the logged views")
+	}
+	resp, body = f.page(t, "office", http.MethodPost, "/admin/reports/2026", map[string]string{"review0": "1", "review4": "2"}, nil)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "总计") {
+		t.Errorf("an unbalanced table 四 by form: %d", resp.StatusCode)
+	}
+	resp, _ = f.page(t, "office", http.MethodPost, "/admin/reports/2026", map[string]string{"review0": "1", "review4": "1", "overview": "概况"}, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("saving the report by form: %d", resp.StatusCode)
+	}
+}

@@ -137,6 +137,16 @@ func (h *Handler) staffRoutes() {
 		pages.GET("/calendar", h.requireRole(catalogue.RoleAdmin, catalogue.RoleOffice), h.calendarPage)
 		pages.POST("/calendar", h.requireRole(catalogue.RoleAdmin), h.calendarSubmit)
 	}
+	if h.Applications != nil && h.Reports != nil && h.Service != nil {
+		office := pages.Group("", h.requireRole(catalogue.RoleOffice))
+		office.GET("/applications", h.applicationsPage)
+		office.GET("/applications/new", h.registerApplicationPage)
+		office.POST("/applications", h.registerApplication)
+		office.GET("/applications/:id", h.applicationPage)
+		office.POST("/applications/:id/act", h.applicationAct)
+		office.GET("/reports/:year", h.reportEditPage)
+		office.POST("/reports/:year", h.reportEditSubmit)
+	}
 	admin := pages.Group("", h.requireRole(catalogue.RoleAdmin))
 	admin.GET("/users", h.usersPage)
 	admin.POST("/users", h.userCreate)

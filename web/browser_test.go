@@ -198,6 +198,7 @@ func TestAccessibility(t *testing.T) {
 		{"home", "/"}, {"catalogue", "/catalogue"}, {"entry", "/entries/" + f.ID(t, 1)},
 		{"search results", "/search?q=工业"}, {"no results", "/search?q=不存在的词语组合"}, {"kiosk", "/kiosk"},
 		{"kiosk results", "/kiosk/search?q=szzfjs"}, {"kiosk entry", "/kiosk/entries/" + f.ID(t, 1)},
+		{"apply", "/apply"}, {"guide", "/guide"}, {"annual report", "/reports/2026"},
 	}
 	for _, mode := range []struct{ name, cookie string }{{"normal", ""}, {"large text", "large"}, {"high contrast", "contrast"}} {
 		for _, p := range pages {

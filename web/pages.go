@@ -36,6 +36,21 @@ func (h *Handler) templateFuncs() template.FuncMap {
 				{"z", "x", "c", "v", "b", "n", "m"},
 			}
 		},
+		"reportRows": func() []struct{ Key, Label string } {
+			return []struct{ Key, Label string }{{"review", "行政复议"}, {"suit_direct", "行政诉讼（未经复议直接起诉）"}, {"suit_after", "行政诉讼（复议后起诉）"}}
+		},
+		"reportCols": func() []string {
+			return []string{"结果维持", "结果纠正", "其他结果", "尚未审结", "总计"}
+		},
+		"reportRow": func(in *catalogue.ReportInputs, key string) [5]int {
+			switch key {
+			case "review":
+				return in.Review
+			case "suit_direct":
+				return in.SuitDirect
+			}
+			return in.SuitAfter
+		},
 		"clockTime":     clock,
 		"withholdLabel": catalogue.WithholdingLabel,
 		// overdue reports whether a publish-by date has passed.
