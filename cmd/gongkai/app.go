@@ -298,7 +298,10 @@ func (m *Main) loadDemo(ctx context.Context) error {
 	if err := m.createDemoAccounts(ctx); err != nil {
 		return err
 	}
-	return m.createDemoWork(ctx)
+	if err := m.createDemoWork(ctx); err != nil {
+		return err
+	}
+	return m.createDemoApplications(ctx)
 }
 
 var errStopList = errors.New("stop listing")

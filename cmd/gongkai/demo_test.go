@@ -40,6 +40,18 @@ func TestDemo(t *testing.T) {
 	if public == 0 || uint64(counts["published"]) != public {
 		t.Errorf("%d public documents, %d published entries", public, counts["published"])
 	}
+	// Applications: three answered, one open.
+	n, open := 0, 0
+	m.Applications.ListApplications(ctx, func(a *catalogue.Application) error {
+		n++
+		if a.Answer == nil {
+			open++
+		}
+		return nil
+	})
+	if n != 4 || open != 1 {
+		t.Errorf("%d demo applications, %d open; want 4 and 1", n, open)
+	}
 	// The entry formed 40 days ago waits for the leader and is overdue.
 	res, err := m.StaffIndex.Search(ctx, search.Query{Filters: search.Filters{Status: string(catalogue.StatusLeaderReview)}, Page: 1, Size: 5})
 	if err != nil || len(res.Hits) != 1 {

@@ -73,3 +73,48 @@ func (m *Main) createDemoWork(ctx context.Context) error {
 	}
 	return nil
 }
+
+// demoApplications are applications for disclosure in several states, so
+// the office has something to handle and /reports/{year} has figures.
+var demoApplications = []struct {
+	applicant catalogue.Applicant
+	desc      string
+	daysAgo   int
+	answer    string // outcome, empty to leave it open
+	note      string
+}{
+	{catalogue.Applicant{Type: catalogue.ApplicantPerson, Name: "演示申请人甲", IDType: "身份证", IDNumber: "11010519491231002X", Phone: "13800000001"},
+		"2025年本市工业企业技术改造专项资金的分配结果", 30, "disclose", "已通过电子邮件发送相关文件。"},
+	{catalogue.Applicant{Type: catalogue.ApplicantOrg, OrgKind: "商业企业", Name: "演示科技有限公司", IDType: "统一社会信用代码", IDNumber: "91440200MA00000000", Phone: "0751-0000002"},
+		"本公司申报的技术改造项目的专家评审意见", 25, "partial", "评审专家个人信息已作区分处理。"},
+	{catalogue.Applicant{Type: catalogue.ApplicantPerson, Name: "演示申请人乙", IDType: "身份证", IDNumber: "11010519491231002X", Phone: "13800000003"},
+		"某化工厂的环境影响评价报告", 12, "unable_not_held", "请向生态环境主管部门申请。"},
+	{catalogue.Applicant{Type: catalogue.ApplicantOrg, OrgKind: "法律服务机构", Name: "演示律师事务所", IDType: "统一社会信用代码", IDNumber: "31440000MD0000000X", Phone: "0751-0000004"},
+		"2024年以来本局作出的行政处罚决定书", 3, "", ""},
+}
+
+// createDemoApplications files the demo applications as the office would
+// have received and handled them.
+func (m *Main) createDemoApplications(ctx context.Context) error {
+	today := m.Service.Today()
+	for _, d := range demoApplications {
+		svc := &catalogue.ApplicationService{Store: m.Applications, Calendar: m.Service.Calendar, Settings: m.Service.Settings}
+		received := today.AddDays(-d.daysAgo)
+		a := &catalogue.Application{Applicant: d.applicant, ReceivedVia: "信函", ReceivedAt: received,
+			Request: catalogue.Request{Description: d.desc, Format: "电子", Channel: "在线"}}
+		if err := svc.Submit(ctx, a, "office"); err != nil {
+			return fmt.Errorf("demo application: %w", err)
+		}
+		if d.answer == "" {
+			continue
+		}
+		req := catalogue.AppActionRequest{Outcome: d.answer, Note: d.note}
+		if d.answer == "unable_not_held" {
+			req.Holder = "韶关市生态环境局"
+		}
+		if _, err := svc.Act(ctx, a.ID, "answer", "office", req); err != nil {
+			return fmt.Errorf("demo application: answer: %w", err)
+		}
+	}
+	return nil
+}
