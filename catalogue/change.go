@@ -103,8 +103,10 @@ func (s *Service) applyReplacement(ctx context.Context, newer *Entry) error {
 		}
 		note := replacementNote(newer)
 		old.Versions = append(old.Versions, Version{Number: len(old.Versions) + 1, Content: content, PublishedAt: now, Note: note})
-		if !old.Status.Open() {
-			old.Draft = content // no change under review: the working copy follows
+		if old.Status.Open() {
+			old.Draft.Validity = content.Validity // a change under review keeps the new validity when published
+		} else {
+			old.Draft = content
 		}
 		old.ReplacedBy = newer.ID
 		old.UpdatedAt = now
@@ -124,7 +126,7 @@ func (s *Service) applyReplacement(ctx context.Context, newer *Entry) error {
 }
 
 // checkReplaces validates the entry a new draft is to replace.
-func (s *Service) checkReplaces(ctx context.Context, in *DraftInput) error {
+func (s *Service) checkReplaces(ctx context.Context, actor Actor, in *DraftInput) error {
 	if in.Replaces == "" {
 		in.ReplaceValidity = ""
 		return nil
@@ -149,6 +151,9 @@ func (s *Service) checkReplaces(ctx context.Context, in *DraftInput) error {
 	if old.ReplacedBy != "" {
 		return Errorf(ECONFLICT, "条目《%s》已被其他条目替代", old.Draft.Title)
 	}
+	if actor.Role.NeedsSection() && old.Section != actor.Section {
+		return Errorf(EFORBIDDEN, "只能替代本科室（%s）的条目，《%s》属于%s", actor.Section, old.Draft.Title, orNone(old.Section))
+	}
 	return nil
 }
 
@@ -156,15 +161,15 @@ func (s *Service) checkReplaces(ctx context.Context, in *DraftInput) error {
 // date, to be retried.
 type stale struct {
 	mu  sync.Mutex
-	ids map[string]bool
+	ids map[string]int // id → how often marked; a retry clears it only if unchanged
 }
 
 func (s *Service) markStale(id string) {
 	s.stale.mu.Lock()
 	if s.stale.ids == nil {
-		s.stale.ids = make(map[string]bool)
+		s.stale.ids = make(map[string]int)
 	}
-	s.stale.ids[id] = true
+	s.stale.ids[id]++
 	s.stale.mu.Unlock()
 	if s.OnPublicSyncFailure != nil {
 		s.OnPublicSyncFailure()
@@ -184,9 +189,11 @@ func (s *Service) StaleCount() int {
 // an unfinished replacement. It returns how many are still stale.
 func (s *Service) RetryPublic(ctx context.Context) int {
 	s.stale.mu.Lock()
+	gens := make(map[string]int, len(s.stale.ids))
 	ids := make([]string, 0, len(s.stale.ids))
-	for id := range s.stale.ids {
+	for id, g := range s.stale.ids {
 		ids = append(ids, id)
+		gens[id] = g
 	}
 	s.stale.mu.Unlock()
 	slices.Sort(ids)
@@ -196,7 +203,9 @@ func (s *Service) RetryPublic(ctx context.Context) int {
 			continue
 		}
 		s.stale.mu.Lock()
-		delete(s.stale.ids, id)
+		if s.stale.ids[id] == gens[id] { // not marked again meanwhile
+			delete(s.stale.ids, id)
+		}
 		s.stale.mu.Unlock()
 		s.log().Info("public side updated after an earlier failure", "entry", id)
 	}

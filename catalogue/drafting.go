@@ -78,7 +78,7 @@ func (s *Service) CreateDraft(ctx context.Context, actor Actor, in DraftInput) (
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkReplaces(ctx, &in); err != nil {
+	if err := s.checkReplaces(ctx, actor, &in); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
@@ -115,6 +115,15 @@ func (s *Service) UpdateDraft(ctx context.Context, actor Actor, id, revision str
 	reason, err := s.normalizeDraft(&in)
 	if err != nil {
 		return nil, err
+	}
+	if len(e.Versions) > 0 && in.Attribute != e.Attribute {
+		return nil, Errorf(ECONFLICT, "已公开的信息在变更中不能改为%s；如需停止公开，请由公开办撤回", in.Attribute)
+	}
+	if in.Replaces != e.Replaces || (in.Replaces != "" && in.ReplaceValidity != e.ReplaceValidity) {
+		if err := s.checkReplaces(ctx, actor, &in); err != nil {
+			return nil, err
+		}
+		e.Replaces, e.ReplaceValidity = in.Replaces, in.ReplaceValidity
 	}
 	now := s.now().UTC()
 	e.Kind, e.Attribute, e.WithholdReason, e.Draft = in.Kind, in.Attribute, reason, in.Content

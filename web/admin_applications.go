@@ -52,6 +52,7 @@ func (h *Handler) applicationAct(c *gin.Context) {
 		})
 		return
 	}
+	h.reportCache.Clear()
 	h.flash(c, flash{Text: "已办理。"})
 	c.Redirect(http.StatusSeeOther, "/admin/applications/"+id)
 }
@@ -76,6 +77,7 @@ func (h *Handler) registerApplication(c *gin.Context) {
 		})
 		return
 	}
+	h.reportCache.Clear()
 	h.flash(c, flash{Text: "申请已登记，查询码 " + a.TrackingCode() + "。请告知申请人。"})
 	c.Redirect(http.StatusSeeOther, "/admin/applications/"+a.ID)
 }
@@ -122,6 +124,7 @@ func (h *Handler) reportEditSubmit(c *gin.Context) {
 		h.failPage(c, err)
 		return
 	}
+	h.reportCache.Delete(year)
 	h.flash(c, flash{Text: "已保存。"})
 	c.Redirect(http.StatusSeeOther, "/admin/reports/"+strconv.Itoa(year))
 }

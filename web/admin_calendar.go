@@ -173,7 +173,7 @@ func (h *Handler) refreshDeadlines(ctx context.Context) error {
 	return nil
 }
 
-// apiCalendar returns the calendar (administrators).
+// apiCalendar returns the calendar (any staff member may read it).
 func (h *Handler) apiCalendar(c *gin.Context) {
 	c.JSON(http.StatusOK, h.Service.Calendar)
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -138,23 +139,12 @@ func (h *Handler) newEntryPage(c *gin.Context) {
 func (h *Handler) renderEntryForm(c *gin.Context, f entryForm) {
 	f.Choices = h.choices()
 	f.MaxUpload = humanSize(h.Service.Settings.MaxUploadBytes)
-	f.Keywords = joinKeywords(f.Req.Keywords)
+	f.Keywords = strings.Join(f.Req.Keywords, " ")
 	title := "拟稿：新建条目"
 	if f.Entry != nil {
 		title = "修改条目"
 	}
 	h.renderAdmin(c, f.Status, "admin_entry_form", title, "entries", f)
-}
-
-func joinKeywords(ks []string) string {
-	out := ""
-	for i, k := range ks {
-		if i > 0 {
-			out += " "
-		}
-		out += k
-	}
-	return out
 }
 
 // createEntry handles the new-entry form: the draft is saved and its page

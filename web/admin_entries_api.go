@@ -93,6 +93,14 @@ func (h *Handler) apiEntryAction(c *gin.Context) {
 		}
 	}
 	e, err := h.Service.Act(c.Request.Context(), actor, c.Param("id"), catalogue.Action(c.Param("action")), req)
+	if err != nil && e != nil {
+		// Saved, but the public side has not followed yet (it is retried):
+		// the action happened, so it is not reported as a failure.
+		out := h.toStaffEntryJSON(e, actor)
+		out.Warning = catalogue.ErrorMessage(err)
+		c.JSON(http.StatusOK, out)
+		return
+	}
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -112,14 +112,34 @@ func applicationFromForm(c *gin.Context) applicationRequest {
 
 // limitApply counts one application from the client's address; ERATELIMIT
 // past applyLimit an hour.
+// Only accepted applications count, so fixing a typo costs nothing.
 func (h *Handler) limitApply(c *gin.Context) error {
-	key := "apply:" + c.ClientIP()
-	if until := h.applyLimiter.blockedUntil(key); !until.IsZero() {
+	if until := h.applyLimiter.blockedUntil(applyKey(c)); !until.IsZero() {
 		c.Header("Retry-After", strconv.Itoa(int(time.Until(until).Seconds())+1))
 		return catalogue.Errorf(catalogue.ERATELIMIT, "提交过于频繁：同一网络地址每小时最多提交 %d 份申请，请稍后再试", applyLimit)
 	}
-	h.applyLimiter.fail(key)
 	return nil
+}
+
+func applyKey(c *gin.Context) string { return "apply:" + c.ClientIP() }
+
+// submitOnline files an application from the public side, within the
+// per-address limit.
+func (h *Handler) submitOnline(c *gin.Context, req applicationRequest) (*catalogue.Application, error) {
+	req.ReceivedVia, req.ReceivedAt = "在线", ""
+	a, err := req.application()
+	if err == nil {
+		err = h.limitApply(c)
+	}
+	if err == nil {
+		err = h.Applications.Submit(c.Request.Context(), a, "申请人（在线）")
+	}
+	if err != nil {
+		return nil, err
+	}
+	h.applyLimiter.fail(applyKey(c))
+	h.reportCache.Clear()
+	return a, nil
 }
 
 // apiApply takes an application online: 201 with the tracking code.
@@ -129,14 +149,7 @@ func (h *Handler) apiApply(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	req.ReceivedVia, req.ReceivedAt = "在线", ""
-	a, err := req.application()
-	if err == nil {
-		err = h.limitApply(c)
-	}
-	if err == nil {
-		err = h.Applications.Submit(c.Request.Context(), a, "申请人（在线）")
-	}
+	a, err := h.submitOnline(c, req)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -178,14 +191,7 @@ func (h *Handler) applyPage(c *gin.Context) {
 // code; otherwise the form again with what was typed and what to fix.
 func (h *Handler) applySubmit(c *gin.Context) {
 	req := applicationFromForm(c)
-	req.ReceivedVia, req.ReceivedAt = "在线", ""
-	a, err := req.application()
-	if err == nil {
-		err = h.limitApply(c)
-	}
-	if err == nil {
-		err = h.Applications.Submit(c.Request.Context(), a, "申请人（在线）")
-	}
+	a, err := h.submitOnline(c, req)
 	if err != nil {
 		h.render(c, HTTPStatus(err), "apply", "申请政府信息公开", "apply", applyForm{Req: req, Error: catalogue.ErrorMessage(err), Choices: appChoices()})
 		return
@@ -223,6 +229,11 @@ func (h *Handler) report(c *gin.Context) (*catalogue.AnnualReport, error) {
 	if err != nil || year < 2008 || year > h.Service.Today().Year {
 		return nil, catalogue.Errorf(catalogue.ENOTFOUND, "没有这一年的年度报告")
 	}
+	if v, ok := h.reportCache.Load(year); ok {
+		if cr := v.(cachedReport); time.Since(cr.at) < reportCacheFor {
+			return cr.r, nil
+		}
+	}
 	ctx := c.Request.Context()
 	var entries []*catalogue.Entry
 	if err := h.Service.Records.ListEntries(ctx, func(e *catalogue.Entry) error {
@@ -244,7 +255,19 @@ func (h *Handler) report(c *gin.Context) (*catalogue.AnnualReport, error) {
 	if err != nil && !catalogue.IsNotFound(err) {
 		return nil, err
 	}
-	return catalogue.BuildReport(year, h.Service.Settings.Agency.Name, entries, apps, in), nil
+	r := catalogue.BuildReport(year, h.Service.Settings.Agency.Name, entries, apps, in)
+	h.reportCache.Store(year, cachedReport{r, time.Now()})
+	return r, nil
+}
+
+// reportCacheFor is how long a built report is reused: building one reads
+// every entry and application, which nobody should be able to make the
+// server do on every request.
+const reportCacheFor = 5 * time.Minute
+
+type cachedReport struct {
+	r  *catalogue.AnnualReport
+	at time.Time
 }
 
 // reportPage shows the annual report, printable.
@@ -358,7 +381,8 @@ func (h *Handler) apiRegisterApplication(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, h.toStaffAppJSON(a))
+	h.reportCache.Clear()
+	c.JSON(http.StatusCreated, gin.H{"id": a.ID, "progress": h.toAppJSON(a)})
 }
 
 // apiStaffApplication shows one application with the applicant's data;
@@ -391,7 +415,10 @@ func (h *Handler) apiApplicationAction(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.toStaffAppJSON(a))
+	h.reportCache.Clear()
+	// The progress only: personal data is shown (and its view logged) by
+	// GET /api/v1/admin/applications/{id}.
+	c.JSON(http.StatusOK, gin.H{"id": a.ID, "progress": h.toAppJSON(a), "overdue": h.Applications.Overdue(a)})
 }
 
 // apiPutReport stores the staff-entered parts of a year's report.
@@ -407,15 +434,14 @@ func (h *Handler) apiPutReport(c *gin.Context) {
 		return
 	}
 	in.Year = year
-	if err := in.Validate(); err == nil {
-		err = h.Reports.PutReportInputs(c.Request.Context(), &in)
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-	} else {
+	if err := in.Validate(); err != nil {
 		h.fail(c, err)
 		return
 	}
+	if err := h.Reports.PutReportInputs(c.Request.Context(), &in); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.reportCache.Delete(year)
 	c.JSON(http.StatusOK, in)
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"gongkai/storage/fs"
 	"net/http"
 	"net/url"
 	"strings"
@@ -237,7 +238,10 @@ func TestLeaks(t *testing.T) {
 		assertNoPublicTrace(t, f, []string{withheld.ID, draft.ID, onreq.ID, pi.ID}, secrets)
 		// The revised entry is public, but not its superseded text, except
 		// on its own earlier-version page.
-		for _, p := range []string{"/entries/" + old.ID, "/api/v1/entries/" + old.ID, "/api/v1/search?q=" + canary["superseded"], "/feed.atom"} {
+		if ids := f.searchIDs(t, canary["superseded"]); len(ids) != 0 {
+			t.Errorf("search finds text only in a superseded version: %v", ids)
+		}
+		for _, p := range []string{"/entries/" + old.ID, "/api/v1/entries/" + old.ID, "/feed.atom", "/catalogue", "/sitemap.xml"} {
 			if _, body := f.publicGet(t, p); strings.Contains(body, canary["superseded"]) && !strings.Contains(p, canary["superseded"]) {
 				t.Errorf("%s shows text of a superseded version", p)
 			}
@@ -261,4 +265,40 @@ func TestLeaks(t *testing.T) {
 		}
 		assertNoPublicTrace(t, f, []string{withheld.ID, draft.ID, onreq.ID, pi.ID}, secrets)
 	})
+}
+
+// TestChangeGuards: a change may not quietly stop a disclosure, another
+// section may not replace an entry, and a replacement survives a change
+// of the old entry that was under review at the time.
+func TestChangeGuards(t *testing.T) {
+	b, err := fs.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	f := newWorkflowFixture(t, b)
+	a := f.publish(t, map[string]any{"title": "关于变更守护测试的通知"})
+	f.mustAct(t, "drafter", a.ID, "revise", map[string]string{"comment": "修改正文"})
+	resp, data := f.Do(t, http.MethodPut, "/api/v1/admin/entries/"+a.ID, staffReq{Bearer: f.as(t, "drafter"), JSON: map[string]any{
+		"title": "关于变更守护测试的通知", "formed_at": "2026-11-16", "body": "x", "summary": "y",
+		"attribute": "不予公开", "withhold_reason": "internal_affairs"}})
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("withholding during a change by editing: %d %s", resp.StatusCode, data)
+	}
+	resp, data = f.Do(t, http.MethodPost, "/api/v1/admin/entries", staffReq{Bearer: f.as(t, "otherdrafter"), JSON: map[string]any{
+		"title": "跨科室替代", "formed_at": "2026-11-16", "body": "x", "replaces": a.ID}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("another section replaces the entry: %d %s", resp.StatusCode, data)
+	}
+	// The old entry has a change under review when its replacement is
+	// published; publishing that change later keeps it 废止.
+	r := f.publish(t, map[string]any{"title": "替代测试（修订）", "replaces": a.ID, "replace_validity": "废止"})
+	f.mustAct(t, "drafter", a.ID, "submit", nil)
+	f.mustAct(t, "chief", a.ID, "approve", nil)
+	f.mustAct(t, "leader", a.ID, "approve", nil)
+	f.mustAct(t, "office", a.ID, "publish", nil)
+	code, pub := f.publicEntry(t, a.ID)
+	if code != http.StatusOK || pub.Validity != "废止" || pub.ReplacedBy != r.ID {
+		t.Errorf("after publishing the change of a replaced entry: validity %q replaced_by %q", pub.Validity, pub.ReplacedBy)
+	}
 }

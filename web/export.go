@@ -24,7 +24,7 @@ func (h *Handler) exportCSV(c *gin.Context) {
 		return
 	}
 	q.Page, q.Size, q.Export, q.Facets, q.Highlight = 1, MaxExportRows, MaxExportRows, false, false
-	if q.Sort == "" || q.Text == "" {
+	if q.Sort == "" && q.Text == "" {
 		q.Sort = search.SortDate
 	}
 	res, err := h.PublicIndex.Search(c.Request.Context(), q)
@@ -41,7 +41,7 @@ func (h *Handler) exportCSV(c *gin.Context) {
 	w := csv.NewWriter(c.Writer)
 	w.UseCRLF = true // what spreadsheet software expects
 	w.Write([]string{"索引号", "名称", "文号", "发布机构", "生成日期", "发布日期", "目录分类", "主题分类", "文种", "有效性", "内容概述", "网址"})
-	base := baseURL(c)
+	base := h.baseURL(c)
 	for _, hit := range res.Hits {
 		w.Write([]string{
 			hit.IndexNo, csvSafe(hit.Title), csvSafe(hit.DocNo), csvSafe(hit.Organ), hit.FormedAt.String(), hit.PublishedAt.String(),

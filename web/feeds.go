@@ -57,12 +57,26 @@ type atomCat struct {
 }
 
 // baseURL is the site's address as the request reached it.
-func baseURL(c *gin.Context) string {
+// The configured BaseURL is used when set: the Host header is the
+// client's to choose, so answers built from it are not cached publicly.
+func (h *Handler) baseURL(c *gin.Context) string {
+	if h.BaseURL != "" {
+		return h.BaseURL
+	}
 	scheme := "http"
 	if c.Request.TLS != nil {
 		scheme = "https"
 	}
 	return scheme + "://" + c.Request.Host
+}
+
+// absoluteCache is the Cache-Control of an answer with absolute links:
+// public caching only when the links come from the configured address.
+func (h *Handler) absoluteCache(maxAge string) string {
+	if h.BaseURL != "" {
+		return "public, max-age=" + maxAge
+	}
+	return "no-cache"
 }
 
 // feed answers /feed.atom: the newest and most recently updated public
@@ -77,11 +91,11 @@ func (h *Handler) feed(c *gin.Context) {
 	}
 	q.Sort, q.Page, q.Size, q.Facets, q.Highlight = search.SortUpdated, 1, feedSize, false, false
 	res, err := h.PublicIndex.Search(c.Request.Context(), q)
-	if err != nil && !errors.Is(err, c.Request.Context().Err()) {
+	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	base := baseURL(c)
+	base := h.baseURL(c)
 	self := base + c.Request.URL.RequestURI()
 	title := h.site().Name + "政府信息公开"
 	switch {
@@ -116,7 +130,7 @@ func (h *Handler) feed(c *gin.Context) {
 		updated = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
 	f.Updated = updated.UTC().Format(time.RFC3339)
-	c.Header("Cache-Control", "public, max-age=300")
+	c.Header("Cache-Control", h.absoluteCache("300"))
 	c.Status(http.StatusOK)
 	c.Header("Content-Type", "application/atom+xml; charset=utf-8")
 	c.Writer.WriteString(xml.Header)
@@ -155,14 +169,14 @@ type sitemapIndex struct {
 // sitemap answers /sitemap.xml: the site's pages and every public entry,
 // or, past 50,000 entries, an index of /sitemap-{n}.xml files.
 func (h *Handler) sitemap(c *gin.Context) {
-	base := baseURL(c)
+	base := h.baseURL(c)
 	n := int(h.PublicIndex.Count())
 	if n > sitemapMax {
 		idx := sitemapIndex{}
 		for i := 1; i <= (n+sitemapMax-1)/sitemapMax; i++ {
 			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: base + "/sitemap-" + strconv.Itoa(i) + ".xml"})
 		}
-		writeXML(c, idx)
+		h.writeXML(c, idx)
 		return
 	}
 	set := sitemapURLSet{URLs: []sitemapURL{{Loc: base + "/"}, {Loc: base + "/catalogue"}}}
@@ -170,7 +184,7 @@ func (h *Handler) sitemap(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	writeXML(c, set)
+	h.writeXML(c, set)
 }
 
 // sitemapPage answers /sitemap-{n}.xml, the n-th 50,000 entries.
@@ -182,7 +196,7 @@ func (h *Handler) sitemapPage(c *gin.Context) {
 		return
 	}
 	set := sitemapURLSet{}
-	if err := h.sitemapPart(c, baseURL(c), (n-1)*sitemapMax, &set); err != nil {
+	if err := h.sitemapPart(c, h.baseURL(c), (n-1)*sitemapMax, &set); err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -190,7 +204,7 @@ func (h *Handler) sitemapPage(c *gin.Context) {
 		h.fail(c, errNoRoute)
 		return
 	}
-	writeXML(c, set)
+	h.writeXML(c, set)
 }
 
 var errSitemapFull = errors.New("sitemap full")
@@ -218,8 +232,8 @@ func (h *Handler) sitemapPart(c *gin.Context, base string, skip int, set *sitema
 	return err
 }
 
-func writeXML(c *gin.Context, v any) {
-	c.Header("Cache-Control", "public, max-age=3600")
+func (h *Handler) writeXML(c *gin.Context, v any) {
+	c.Header("Cache-Control", h.absoluteCache("3600"))
 	c.Header("Content-Type", "application/xml; charset=utf-8")
 	c.Status(http.StatusOK)
 	c.Writer.WriteString(xml.Header)

@@ -118,7 +118,7 @@ func (h *Handler) kioskEntry(c *gin.Context) {
 		return
 	}
 	h.renderKiosk(c, http.StatusOK, "kiosk_entry", p.Content.Title, gin.H{
-		"E": p, "C": p.Content, "PublicURL": baseURL(c) + entryURL(p.ID),
+		"E": p, "C": p.Content, "PublicURL": h.baseURL(c) + entryURL(p.ID),
 	})
 }
 
@@ -130,13 +130,13 @@ func (h *Handler) kioskQR(c *gin.Context) {
 		c.Status(http.StatusNotFound)
 		return
 	}
-	code, err := qr.Encode(baseURL(c)+entryURL(p.ID), qr.M)
+	code, err := qr.Encode(h.baseURL(c)+entryURL(p.ID), qr.M)
 	if err != nil {
 		h.fail(c, catalogue.WrapError(catalogue.EINTERNAL, "二维码生成失败", err))
 		return
 	}
 	code.Scale = 6
-	c.Header("Cache-Control", "public, max-age=3600")
+	c.Header("Cache-Control", h.absoluteCache("3600"))
 	c.Data(http.StatusOK, "image/png", code.PNG())
 }
 

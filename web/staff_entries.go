@@ -50,6 +50,7 @@ type staffEntryJSON struct {
 	CanEdit           bool                      `json:"can_edit"`
 	PublicURL         string                    `json:"public_url,omitempty"`
 	Revision          string                    `json:"revision"`
+	Warning           string                    `json:"warning,omitempty"`
 	CreatedBy         string                    `json:"created_by,omitempty"`
 	CreatedAt         time.Time                 `json:"created_at"`
 	UpdatedAt         time.Time                 `json:"updated_at"`
@@ -81,7 +82,7 @@ func (h *Handler) toStaffEntryJSON(e *catalogue.Entry, actor catalogue.Actor) st
 		out.Versions = append(out.Versions, staffVersionJSON{v.Number, v.PublishedAt, v.Note})
 	}
 	if e.IsPublic() {
-		out.PublicURL = "/entries/" + e.ID
+		out.PublicURL = entryURL(e.ID)
 	}
 	if out.Actions == nil {
 		out.Actions = []catalogue.Action{}

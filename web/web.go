@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -50,6 +51,9 @@ type Deps struct {
 	// the client, for sign-in limits and logs; none by default, since
 	// anyone can send that header.
 	TrustedProxies []string
+	// BaseURL is the public site's address for absolute links (feeds,
+	// sitemap, exports, QR codes); empty: the address requests come to.
+	BaseURL string
 }
 
 // Handler holds the dependencies of every route.
@@ -61,6 +65,7 @@ type Handler struct {
 	staff  *staffSide // nil without an account store
 
 	applyLimiter *attemptLimiter
+	reportCache  sync.Map // year → cachedReport
 }
 
 // New returns the HTTP handler of the whole site, with its templates and

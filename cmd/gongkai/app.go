@@ -320,6 +320,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		Users:          m.Users,
 		Sessions:       m.Users,
 		TrustedProxies: m.Config.TrustedProxies,
+		BaseURL:        m.Config.BaseURL,
 		StaffIndex:     m.StaffIndex,
 		Applications: &catalogue.ApplicationService{
 			Store: m.Applications, Calendar: m.Service.Calendar, Settings: m.Service.Settings,

@@ -31,6 +31,10 @@ type Config struct {
 	// X-Forwarded-For is believed; none unless GONGKAI_TRUSTED_PROXIES
 	// lists them, comma-separated.
 	TrustedProxies []string
+	// BaseURL is the public site's address (https://gk.example.gov.cn), for
+	// the absolute links of feeds, the sitemap, exports and kiosk QR codes;
+	// GONGKAI_BASE_URL. Without it they use the address the request came to.
+	BaseURL string
 }
 
 // Validate checks the configuration before anything is opened.
@@ -93,6 +97,7 @@ func newFlagSet(name string, c *Config, env func(string) string, stderr io.Write
 	c.Data = get("DATA", "./data")
 	c.Addr = get("ADDR", "127.0.0.1:8080")
 	c.TrustedProxies = splitList(get("TRUSTED_PROXIES", ""))
+	c.BaseURL = strings.TrimRight(get("BASE_URL", ""), "/")
 	for _, f := range flags {
 		switch f {
 		case "data":
