@@ -107,10 +107,13 @@ func NewMappingFor(a Analysis) mapping.IndexMapping {
 	doc.AddFieldMappingsAt(FieldDocNo, exact(true, false))
 	doc.AddFieldMappingsAt(FieldDocNoNorm, exact(false, false))
 	doc.AddFieldMappingsAt(FieldDocNoTail, exact(false, false))
-	for _, name := range []string{
-		FieldOrgan, FieldCategory, FieldTopic, FieldDocType, FieldValidity, FieldYear,
-		FieldStatus, FieldAttribute, FieldSection, FieldKind,
-	} {
+	// Filters only: their facets come from FieldFacets.
+	for _, name := range []string{FieldOrgan, FieldCategory, FieldTopic, FieldDocType, FieldValidity, FieldYear} {
+		doc.AddFieldMappingsAt(name, exact(true, false))
+	}
+	doc.AddFieldMappingsAt(FieldFacets, exact(false, true))
+	// The staff index's status counts read doc values.
+	for _, name := range []string{FieldStatus, FieldAttribute, FieldSection, FieldKind} {
 		doc.AddFieldMappingsAt(name, exact(true, true))
 	}
 

@@ -30,15 +30,19 @@ const (
 // facetFields are the facets returned with results, with how many values
 // each shows.
 var facetFields = []struct {
-	name, field string
-	size        int
+	name, prefix string
+	size         int
 }{
-	{"category", indexer.FieldCategory, 30},
-	{"topic", indexer.FieldTopic, 30},
-	{"organ", indexer.FieldOrgan, 30},
-	{"year", indexer.FieldYear, 80},
-	{"doc_type", indexer.FieldDocType, 30},
+	{"category", indexer.FacetCategory, 30},
+	{"topic", indexer.FacetTopic, 30},
+	{"organ", indexer.FacetOrgan, 30},
+	{"year", indexer.FacetYear, 80},
+	{"doc_type", indexer.FacetDocType, 30},
 }
+
+// facetTerms bounds the distinct values counted across all facets; far
+// more than a catalogue has (organs are the many ones).
+const facetTerms = 20000
 
 var storedFields = []string{
 	indexer.FieldIndexNo, indexer.FieldTitle, indexer.FieldDocNo, indexer.FieldOrgan,
@@ -114,9 +118,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		req.SortBy([]string{"-_score"})
 	}
 	if q.Facets {
-		for _, f := range facetFields {
-			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
-		}
+		req.AddFacet(indexer.FieldFacets, bleve.NewFacetRequest(indexer.FieldFacets, facetTerms))
 	}
 	if q.Highlight && !parsed.Empty() {
 		req.Highlight = bleve.NewHighlightWithStyle(SnippetHighlighter)
@@ -140,22 +142,43 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		res.Exact = ""
 	}
 	if q.Facets {
-		res.Facets = make(map[string][]FacetValue)
-		for _, f := range facetFields {
-			fr := sr.Facets[f.name]
-			vals := []FacetValue{}
-			if fr != nil && fr.Terms != nil {
-				for _, t := range fr.Terms.Terms() {
-					vals = append(vals, FacetValue{Value: t.Term, Count: t.Count})
-				}
-			}
-			if f.name == "year" {
-				sort.Slice(vals, func(i, j int) bool { return vals[i].Value > vals[j].Value })
-			}
-			res.Facets[f.name] = vals
-		}
+		res.Facets = splitFacets(sr.Facets[indexer.FieldFacets])
 	}
 	return res, nil
+}
+
+// splitFacets turns the counts of the combined facet field into the five
+// facets: each value under its prefix, most frequent first (years newest
+// first), cut to the facet's size.
+func splitFacets(fr *search.FacetResult) map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(facetFields))
+	for _, f := range facetFields {
+		out[f.name] = []FacetValue{}
+	}
+	if fr == nil || fr.Terms == nil {
+		return out
+	}
+	for _, t := range fr.Terms.Terms() {
+		for _, f := range facetFields {
+			if v, ok := strings.CutPrefix(t.Term, f.prefix); ok {
+				out[f.name] = append(out[f.name], FacetValue{Value: v, Count: t.Count})
+				break
+			}
+		}
+	}
+	for _, f := range facetFields {
+		vals := out[f.name]
+		if f.name == "year" {
+			sort.Slice(vals, func(i, j int) bool { return vals[i].Value > vals[j].Value })
+		} else {
+			sort.SliceStable(vals, func(i, j int) bool { return vals[i].Count > vals[j].Count })
+		}
+		if len(vals) > f.size {
+			vals = vals[:f.size]
+		}
+		out[f.name] = vals
+	}
+	return out
 }
 
 var errNothingToSearch = catalogue.Errorf(catalogue.EINVALID, "检索词中没有可以检索的文字，请输入汉字、字母或数字")

@@ -1,0 +1,93 @@
+// Command prof runs one class of benchmark queries against a public index
+// in process, one at a time, and prints p50 and p99, optionally writing a
+// CPU profile: how to see where search time goes without the HTTP server.
+//
+//	go run ./tools/prof -index DATA/index/public -queries bench/results/queries -class one-word [-facets=false] [-hl=false] [-cpu cpu.prof]
+//
+// The query files are those tools/bench writes (one URL query string a
+// line); the index must have been built by the same version of gongkai.
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"runtime/pprof"
+	"sort"
+	"strings"
+	"time"
+
+	"gongkai/catalogue"
+	"gongkai/search"
+)
+
+func main() {
+	dir := flag.String("index", "", "the public index directory")
+	qdir := flag.String("queries", "", "the directory of query files tools/bench wrote")
+	class := flag.String("class", "one-word", "query class: one-word, two-words, phrase, docno, filter-date, broad")
+	cpu := flag.String("cpu", "", "write a CPU profile here")
+	facets := flag.Bool("facets", true, "compute facets")
+	hl := flag.Bool("hl", true, "compute highlights")
+	rep := flag.Int("rep", 1, "run the queries this many times")
+	flag.Parse()
+	x, fresh, err := search.OpenIndex(*dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "prof:", err)
+		os.Exit(1)
+	}
+	if fresh {
+		fmt.Fprintln(os.Stderr, "prof: the index was built by another version and needs a rebuild (gongkai reindex)")
+		os.Exit(1)
+	}
+	defer x.Close()
+	read := func(name string) []url.Values {
+		f, err := os.Open(*qdir + "/" + name + ".txt")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "prof:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		var out []url.Values
+		s := bufio.NewScanner(f)
+		for s.Scan() {
+			v, _ := url.ParseQuery(strings.TrimSpace(s.Text()))
+			out = append(out, v)
+		}
+		return out
+	}
+	ctx := context.Background()
+	mk := func(p url.Values) search.Query {
+		sq := search.Query{Text: p.Get("q"), Sort: p.Get("sort"), Page: 1, Size: search.DefaultSize,
+			Filters: search.Filters{Category: p.Get("category"), Organ: p.Get("organ"), Year: p.Get("year")},
+			Facets:  *facets, Highlight: *hl}
+		if f := p.Get("from"); f != "" {
+			sq.Filters.From, _ = catalogue.ParseDate(f)
+		}
+		return sq
+	}
+	for _, p := range read("warm-up") {
+		x.Search(ctx, mk(p))
+	}
+	qs := read(*class)
+	if *cpu != "" {
+		f, _ := os.Create(*cpu)
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	var took []time.Duration
+	for r := 0; r < *rep; r++ {
+		for _, p := range qs {
+			s := time.Now()
+			if _, err := x.Search(ctx, mk(p)); err != nil {
+				fmt.Fprintln(os.Stderr, "prof:", p.Encode(), err)
+				os.Exit(1)
+			}
+			took = append(took, time.Since(s))
+		}
+	}
+	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+	fmt.Printf("%s n=%d p50=%v p99=%v\n", *class, len(took), took[len(took)/2], took[len(took)*99/100])
+}
