@@ -7,19 +7,13 @@ import (
 	"strings"
 	"testing"
 
-	"gongkai/storage/fs"
 )
 
 // TestApplications applies on the public site and through the API, follows
 // the status by tracking code, has the office handle it, and checks that
 // the applicant's personal data appears on no public response.
 func TestApplications(t *testing.T) {
-	b, err := fs.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	f := newWorkflowFixture(t, b)
+	f := newFSWorkflow(t)
 	const (
 		canaryName  = "金丝雀申请人王五"
 		canaryID    = "11010519491231002X"
@@ -199,12 +193,7 @@ func TestApplications(t *testing.T) {
 
 // TestApplicationPages handles an application with the office's pages.
 func TestApplicationPages(t *testing.T) {
-	b, err := fs.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	f := newWorkflowFixture(t, b)
+	f := newFSWorkflow(t)
 	if resp, _ := f.page(t, "drafter", http.MethodGet, "/admin/applications", nil, nil); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a drafter opens the applications: %d", resp.StatusCode)
 	}

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"gongkai/storage/fs"
 	"net/http"
 	"net/url"
 	"strings"
@@ -271,12 +270,7 @@ func TestLeaks(t *testing.T) {
 // section may not replace an entry, and a replacement survives a change
 // of the old entry that was under review at the time.
 func TestChangeGuards(t *testing.T) {
-	b, err := fs.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	f := newWorkflowFixture(t, b)
+	f := newFSWorkflow(t)
 	a := f.publish(t, map[string]any{"title": "关于变更守护测试的通知"})
 	f.mustAct(t, "drafter", a.ID, "revise", map[string]string{"comment": "修改正文"})
 	resp, data := f.Do(t, http.MethodPut, "/api/v1/admin/entries/"+a.ID, staffReq{Bearer: f.as(t, "drafter"), JSON: map[string]any{

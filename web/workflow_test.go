@@ -38,6 +38,7 @@ type workflowFixture struct {
 	StaffIndex  *search.Index
 	PublicIndex *search.Index
 	Apps        *catalogue.ApplicationService
+	Bucket      storage.Bucket
 	sessions    map[string]staffSession
 }
 
@@ -65,7 +66,7 @@ func newWorkflowFixture(t *testing.T, b storage.Bucket) *workflowFixture {
 	users := storage.NewUsers(b)
 	f := &workflowFixture{
 		staffFixture: &staffFixture{Users: users, Accounts: &catalogue.Accounts{Users: users, Sessions: users, Hasher: staffHasher}},
-		Records:      storage.NewRecords(b), Public: storage.NewPublicSite(b), sessions: map[string]staffSession{},
+		Records:      storage.NewRecords(b), Public: storage.NewPublicSite(b), Bucket: b, sessions: map[string]staffSession{},
 	}
 	for _, u := range workflowAccounts {
 		u.Password = staffPassword
@@ -107,6 +108,17 @@ func newWorkflowFixture(t *testing.T, b storage.Bucket) *workflowFixture {
 	t.Cleanup(srv.Close)
 	f.URL = srv.URL
 	return f
+}
+
+// newFSWorkflow returns a workflow fixture on a filesystem bucket.
+func newFSWorkflow(t *testing.T) *workflowFixture {
+	t.Helper()
+	b, err := fs.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return newWorkflowFixture(t, b)
 }
 
 // forEachStore runs fn on a filesystem bucket and on a bucket of a real
@@ -596,12 +608,7 @@ func TestConcurrentApprovals(t *testing.T) {
 }
 
 func TestUploads(t *testing.T) {
-	b, err := fs.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	f := newWorkflowFixture(t, b)
+	f := newFSWorkflow(t)
 	e := f.create(t, "drafter", nil)
 	got := f.upload(t, e.ID, "drafter", map[string]string{"一.txt": "附件一 正文", "二.txt": "附件二 正文"})
 	if len(got.Attachments) != 2 {
@@ -660,12 +667,7 @@ func TestUploads(t *testing.T) {
 }
 
 func TestDeadlinesAndDashboard(t *testing.T) {
-	b, err := fs.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	f := newWorkflowFixture(t, b)
+	f := newFSWorkflow(t)
 	// Formed 2026-09-18: 20 working days run past the National Day holiday
 	// and the 9-20 and 10-10 make-up days to 2026-10-22; today is 11-20.
 	late := f.create(t, "drafter", map[string]any{"title": "超期测试通知", "formed_at": "2026-09-18"})
@@ -752,7 +754,7 @@ func TestDeadlinesAndDashboard(t *testing.T) {
 		t.Errorf("after entering 2027: deadline %s estimated %v, want 2027-01-19 false", got.Deadline, got.DeadlineEstimated)
 	}
 	// Kept in the store, so a restart has it.
-	_, cal, err := storage.LoadConfiguration(context.Background(), b)
+	_, cal, err := storage.LoadConfiguration(context.Background(), f.Bucket)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -803,12 +805,7 @@ func (f *workflowFixture) page(t *testing.T, user, method, path string, form map
 // TestStaffEntryPages takes an entry through the chain with the HTML forms
 // alone, as a keyboard user of the pages would.
 func TestStaffEntryPages(t *testing.T) {
-	b, err := fs.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	f := newWorkflowFixture(t, b)
+	f := newFSWorkflow(t)
 
 	resp, body := f.page(t, "drafter", http.MethodGet, "/admin", nil, nil)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "待我处理") || !strings.Contains(body, `href="/admin/entries/new"`) {
@@ -878,12 +875,7 @@ func TestStaffEntryPages(t *testing.T) {
 }
 
 func TestUploadRefusesPrograms(t *testing.T) {
-	b, err := fs.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	f := newWorkflowFixture(t, b)
+	f := newFSWorkflow(t)
 	e := f.create(t, "drafter", nil)
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -911,12 +903,7 @@ func TestUploadRefusesPrograms(t *testing.T) {
 // the office's 不予公开 opinion takes a stated reason; and nothing is
 // published without a 内容概述.
 func TestDecisionAgainstSecrecyOpinion(t *testing.T) {
-	b, err := fs.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	f := newWorkflowFixture(t, b)
+	f := newFSWorkflow(t)
 	e := f.create(t, "drafter", map[string]any{"summary": ""})
 	f.mustAct(t, "drafter", e.ID, "submit", nil)
 	f.mustAct(t, "chief", e.ID, "approve", nil)
