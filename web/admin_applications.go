@@ -12,6 +12,35 @@ import (
 
 // Staff pages for applications and the annual report (the office).
 
+// appCounts is the office's dashboard line on applications.
+type appCounts struct{ Open, Overdue, DueSoon int }
+
+// countApplications counts the open applications, those past their
+// deadline and those due within dueSoonWorkingDays; nil if the store
+// cannot be read (the dashboard then shows the rest).
+func (h *Handler) countApplications(c *gin.Context) *appCounts {
+	var n appCounts
+	soon, _ := h.Service.Calendar.AddWorkingDays(h.Service.Today(), dueSoonWorkingDays)
+	err := h.Applications.Store.ListApplications(c.Request.Context(), func(a *catalogue.Application) error {
+		if a.Status == catalogue.AppAnswered {
+			return nil
+		}
+		n.Open++
+		switch d := h.Applications.Due(a); {
+		case h.Applications.Overdue(a):
+			n.Overdue++
+		case !d.Stopped && !d.Date.After(soon):
+			n.DueSoon++
+		}
+		return nil
+	})
+	if err != nil {
+		h.Log.Warn("dashboard: applications not counted", "err", err)
+		return nil
+	}
+	return &n
+}
+
 func (h *Handler) applicationsPage(c *gin.Context) {
 	list, err := h.listApplications(c)
 	if err != nil {

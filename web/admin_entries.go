@@ -67,8 +67,12 @@ func (h *Handler) adminHome(c *gin.Context) {
 			dashErr = catalogue.ErrorMessage(err)
 		}
 	}
+	var apps *appCounts
+	if st.User.Role == catalogue.RoleOffice && h.Applications != nil {
+		apps = h.countApplications(c)
+	}
 	h.renderAdmin(c, http.StatusOK, "admin_home", "工作台", "home", gin.H{
-		"User": st.User, "Duty": roleDuties[st.User.Role], "Dash": d, "DashError": dashErr,
+		"User": st.User, "Duty": roleDuties[st.User.Role], "Dash": d, "DashError": dashErr, "Apps": apps,
 		"CanDraft": st.User.Role == catalogue.RoleDrafter || st.User.Role == catalogue.RoleSectionChief,
 		"SignedIn": clock(st.Session.CreatedAt), "Expires": clock(st.Session.ExpiresAt),
 	})

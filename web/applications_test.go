@@ -231,3 +231,22 @@ func TestApplicationPages(t *testing.T) {
 		t.Errorf("saving the report by form: %d", resp.StatusCode)
 	}
 }
+
+// TestApplicationsOnDashboard: the office's 工作台 counts open and overdue
+// applications.
+func TestApplicationsOnDashboard(t *testing.T) {
+	f := newFSWorkflow(t)
+	resp, _ := f.Do(t, http.MethodPost, "/api/v1/admin/applications", staffReq{Bearer: f.as(t, "office"), JSON: map[string]string{
+		"applicant_type": "自然人", "name": "周八", "id_type": "护照", "id_number": "E1", "phone": "13500000000",
+		"description": "某文件", "format": "纸质", "channel": "自行领取", "received_via": "信函", "received_at": "2026-09-18"}})
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("register: %d", resp.StatusCode)
+	}
+	_, body := f.page(t, "office", http.MethodGet, "/admin", nil, nil)
+	if !strings.Contains(body, "办理中 <strong>1</strong> 件") || !strings.Contains(body, "已超期 <strong>1</strong> 件") {
+		t.Errorf("the office's dashboard does not count the overdue application")
+	}
+	if _, body := f.page(t, "leader", http.MethodGet, "/admin", nil, nil); strings.Contains(body, "依申请公开") {
+		t.Errorf("the leader's dashboard shows applications")
+	}
+}
