@@ -161,6 +161,21 @@ type AppEvent struct {
 	Note   string    `json:"note,omitempty"`
 }
 
+// appActionLabels name the staff actions of the trail in Chinese.
+var appActionLabels = map[string]string{
+	"view": "查看", "correction": "要求补正", "corrected": "收到补正", "no-correction": "逾期不补正",
+	"consult": "征求第三方意见", "consulted": "第三方答复", "extend": "延长答复期限", "answer": "答复",
+}
+
+// ActionLabel names the event's action for the trail: the staff actions
+// are kept by their codes, registration in Chinese already.
+func (e AppEvent) ActionLabel() string {
+	if l, ok := appActionLabels[e.Action]; ok {
+		return l
+	}
+	return e.Action
+}
+
 // Application is one application for disclosure. Its ID is the tracking
 // code the applicant keeps: random, so codes cannot be guessed.
 type Application struct {

@@ -322,3 +322,27 @@ func TestTable2Docs(t *testing.T) {
 		}
 	}
 }
+
+// TestOutcomeText: the applicant reads the outcome, not the report's
+// counting rule for it.
+func TestOutcomeText(t *testing.T) {
+	for code, want := range map[string]string{
+		"disclose":                     "予以公开",
+		"partial":                      "部分公开",
+		"withhold_process_information": "不予公开（属于四类过程性信息）",
+		"unable_not_held":              "无法提供（本机关不掌握相关政府信息）",
+	} {
+		if got := catalogue.OutcomeText(code); got != want {
+			t.Errorf("OutcomeText(%q) = %q, want %q", code, got, want)
+		}
+	}
+}
+
+// TestAppEventActionLabel: the trail names staff actions in Chinese.
+func TestAppEventActionLabel(t *testing.T) {
+	for action, want := range map[string]string{"view": "查看", "correction": "要求补正", "answer": "答复", "受理": "受理"} {
+		if got := (catalogue.AppEvent{Action: action}).ActionLabel(); got != want {
+			t.Errorf("ActionLabel(%q) = %q, want %q", action, got, want)
+		}
+	}
+}

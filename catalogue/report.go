@@ -259,8 +259,10 @@ func OutcomeText(code string) string {
 	if !ok {
 		return code
 	}
-	if o.Group == o.Label || strings.HasPrefix(o.Label, o.Group) {
-		return o.Label
+	if strings.HasPrefix(o.Label, o.Group) {
+		// 予以公开, and 部分公开 whose row label in the report carries a
+		// counting rule (只计这一情形) that is no answer to an applicant.
+		return o.Group
 	}
 	return o.Group + "（" + o.Label + "）"
 }

@@ -121,6 +121,9 @@ func TestApplications(t *testing.T) {
 	if !strings.Contains(string(body), `"status":"answered"`) || !strings.Contains(string(body), "区分处理") {
 		t.Errorf("status after the answer: %s", body)
 	}
+	if !strings.Contains(string(body), `"label":"部分公开"`) || strings.Contains(string(body), "只计这一情形") {
+		t.Errorf("the applicant is shown the report's counting rule, not the outcome: %s", body)
+	}
 	// Registering a letter received earlier.
 	resp, body = f.Do(t, http.MethodPost, "/api/v1/admin/applications", staffReq{Bearer: f.as(t, "office"), JSON: map[string]string{
 		"applicant_type": "自然人", "name": "赵六", "id_type": "护照", "id_number": "E12345678", "phone": "13700000000",
@@ -219,7 +222,7 @@ func TestApplicationPages(t *testing.T) {
 		t.Fatalf("answer by form: %d", resp.StatusCode)
 	}
 	_, body = f.page(t, "office", http.MethodGet, loc, nil, nil)
-	if !strings.Contains(body, "本机关不掌握相关政府信息") || strings.Count(body, ">view<") < 2 {
+	if !strings.Contains(body, "本机关不掌握相关政府信息") || strings.Count(body, ">查看<") < 2 || strings.Contains(body, ">answer<") {
 		t.Errorf("after the answer the page lacks the outcome or the logged views")
 	}
 	resp, body = f.page(t, "office", http.MethodPost, "/admin/reports/2026", map[string]string{"review0": "1", "review4": "2"}, nil)
