@@ -34,6 +34,7 @@ type formChoices struct {
 	Topics     []string
 	DocTypes   []string
 	Validities []string
+	Normatives []string
 	Opinions   []string
 	Statuses   []catalogue.Status
 	Withdrawal []catalogue.WithdrawalReason
@@ -48,6 +49,7 @@ func (h *Handler) choices() formChoices {
 		Topics:     h.Service.Settings.Topics,
 		DocTypes:   catalogue.DocTypes,
 		Validities: []string{catalogue.ValidityInForce, catalogue.ValidityExpired, catalogue.ValidityAbolished, catalogue.ValidityRevised},
+		Normatives: []string{catalogue.NormRegulation, catalogue.NormNormative},
 		Opinions:   catalogue.SecrecyOpinions,
 		Statuses:   catalogue.Statuses,
 		Withdrawal: catalogue.WithdrawalReasons(),

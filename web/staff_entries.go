@@ -275,7 +275,7 @@ func draftFromForm(f url.Values, req *draftRequest) error {
 	c.Title, c.Organ, c.DocNo = get("title"), get("organ"), get("doc_no")
 	c.Category, c.Topic, c.DocType = get("category"), get("topic"), get("doc_type")
 	c.Summary, c.Body, c.Validity, c.SourceURL = get("summary"), f.Get("body"), get("validity"), get("source_url")
-	c.Keywords = splitKeywords(get("keywords"))
+	c.Keywords, c.Normative = splitKeywords(get("keywords")), get("normative")
 	var err error
 	if c.FormedAt, err = formDate(get("formed_at"), "生成日期"); err != nil {
 		return err

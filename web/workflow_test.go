@@ -874,6 +874,49 @@ func TestStaffEntryPages(t *testing.T) {
 	}
 }
 
+// TestEntryFormNormative: the entry form marks 规章 and 行政规范性文件, which
+// table 二 of the annual report counts, and editing by form keeps the mark.
+func TestEntryFormNormative(t *testing.T) {
+	f := newFSWorkflow(t)
+	_, body := f.page(t, "drafter", http.MethodGet, "/admin/entries/new", nil, nil)
+	if !strings.Contains(body, `name="normative"`) || !strings.Contains(body, `<option value="行政规范性文件">`) {
+		t.Fatalf("the new-entry form offers no 文件类别")
+	}
+	form := map[string]string{
+		"title": "关于印发《规范性文件表单测试办法》的通知", "formed_at": "2026-11-16", "kind": "document", "attribute": "主动公开",
+		"body": "规范性文件正文", "summary": "概述", "normative": "行政规范性文件",
+	}
+	resp, _ := f.page(t, "drafter", http.MethodPost, "/admin/entries", form, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create by form: %d", resp.StatusCode)
+	}
+	loc := resp.Header.Get("Location")
+	id := strings.TrimPrefix(loc, "/admin/entries/")
+	normative := func() string {
+		_, data := f.Do(t, http.MethodGet, "/api/v1/admin/entries/"+id, staffReq{Bearer: f.as(t, "drafter")})
+		var e struct{ Normative string }
+		mustJSON(t, data, &e)
+		return e.Normative
+	}
+	if got := normative(); got != "行政规范性文件" {
+		t.Fatalf("normative after create by form = %q", got)
+	}
+	_, body = f.page(t, "drafter", http.MethodGet, loc+"/edit", nil, nil)
+	if !strings.Contains(body, `<option value="行政规范性文件" selected>`) {
+		t.Errorf("the edit form does not show the 文件类别")
+	}
+	form["body"] = "规范性文件正文（修改）"
+	if resp, _ = f.page(t, "drafter", http.MethodPost, loc+"/edit", form, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit by form: %d", resp.StatusCode)
+	}
+	if got := normative(); got != "行政规范性文件" {
+		t.Errorf("normative after edit by form = %q", got)
+	}
+	if _, body = f.page(t, "drafter", http.MethodGet, loc, nil, nil); !strings.Contains(body, "<dt>文件类别</dt><dd>行政规范性文件</dd>") {
+		t.Errorf("the entry page does not show the 文件类别")
+	}
+}
+
 func TestUploadRefusesPrograms(t *testing.T) {
 	f := newFSWorkflow(t)
 	e := f.create(t, "drafter", nil)
