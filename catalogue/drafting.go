@@ -62,7 +62,13 @@ func (s *Service) normalizeDraft(in *DraftInput) (string, error) {
 		return "", Errorf(EINVALID, "生成日期 %s 不合理：应在 1949 年至明年之间", c.FormedAt)
 	}
 	if in.Attribute == "" {
-		in.Attribute, _ = SuggestAttribute(c.DocType, c.Title)
+		var why string
+		in.Attribute, why = SuggestAttribute(c.DocType, c.Title)
+		if in.Attribute == Withheld && strings.TrimSpace(in.WithholdReason) == "" {
+			// The drafter chose nothing: say that the suggestion is 不予公开,
+			// not that they chose it without a reason.
+			return "", Errorf(EINVALID, "按文种建议的公开属性为不予公开（%s）：请选择不予公开的理由，或选择其他公开属性", why)
+		}
 	}
 	return checkAttribute(in.Attribute, in.WithholdReason)
 }

@@ -874,6 +874,26 @@ func TestStaffEntryPages(t *testing.T) {
 	}
 }
 
+// TestSuggestedWithheld: a drafter who leaves the attribute to the
+// document type is told when the suggestion is 不予公开 and needs a reason.
+func TestSuggestedWithheld(t *testing.T) {
+	f := newFSWorkflow(t)
+	fields := map[string]any{"title": "关于调整科室职责的请示", "formed_at": "2026-11-16", "doc_type": "请示", "body": "请示正文", "summary": "请示"}
+	resp, data := f.Do(t, http.MethodPost, "/api/v1/admin/entries", staffReq{JSON: fields, Bearer: f.as(t, "drafter")})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(errorMessage(data), "按文种建议的公开属性为不予公开") {
+		t.Errorf("a 请示 without attribute or reason: %d %s", resp.StatusCode, data)
+	}
+	fields["withhold_reason"] = "process_information"
+	resp, data = f.Do(t, http.MethodPost, "/api/v1/admin/entries", staffReq{JSON: fields, Bearer: f.as(t, "drafter")})
+	var e staffEntry
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("a 请示 with a reason: %d %s", resp.StatusCode, data)
+	}
+	if mustJSON(t, data, &e); e.Attribute != "不予公开" || e.WithholdReason != "process_information" {
+		t.Errorf("a 请示 with a reason: %s %s", e.Attribute, e.WithholdReason)
+	}
+}
+
 // TestEntryFormNormative: the entry form marks 规章 and 行政规范性文件, which
 // table 二 of the annual report counts, and editing by form keeps the mark.
 func TestEntryFormNormative(t *testing.T) {
