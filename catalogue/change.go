@@ -110,7 +110,14 @@ func (s *Service) applyReplacement(ctx context.Context, newer *Entry) error {
 		}
 		old.ReplacedBy = newer.ID
 		old.UpdatedAt = now
-		old.Audit = append(old.Audit, AuditEvent{At: now, Actor: "system", Role: "system", Action: "replaced",
+		by := AuditEvent{Actor: "系统", Role: "system"}
+		for i := len(newer.Audit) - 1; i >= 0; i-- {
+			if newer.Audit[i].Action == string(ActPublish) {
+				by = newer.Audit[i] // whoever published the replacement
+				break
+			}
+		}
+		old.Audit = append(old.Audit, AuditEvent{At: now, Actor: by.Actor, Role: by.Role, Action: "replaced",
 			From: old.Status, To: old.Status, Comment: note})
 		switch err := s.Records.UpdateEntry(ctx, old); {
 		case IsConflict(err):

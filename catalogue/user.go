@@ -46,6 +46,10 @@ func (r Role) Label() string {
 		return "公开办"
 	case RoleAdmin:
 		return "系统管理员"
+	case "import":
+		return "导入" // the audit trail of an imported entry
+	case "system":
+		return "系统"
 	}
 	return string(r)
 }

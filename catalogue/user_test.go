@@ -185,3 +185,13 @@ func BenchmarkDefaultPasswordHash(b *testing.B) {
 		}
 	}
 }
+
+// TestRoleLabelOfTrailActors: the audit trail's non-staff actors read in
+// Chinese too.
+func TestRoleLabelOfTrailActors(t *testing.T) {
+	for r, want := range map[Role]string{RoleOffice: "公开办", "import": "导入", "system": "系统"} {
+		if got := r.Label(); got != want {
+			t.Errorf("Role(%q).Label() = %q, want %q", r, got, want)
+		}
+	}
+}

@@ -123,6 +123,13 @@ func TestReviseAndReplace(t *testing.T) {
 		if !strings.Contains(page, "/entries/"+b.ID) {
 			t.Errorf("the old entry's page does not link to the new one")
 		}
+		// Its trail names who published the replacement, in Chinese.
+		if trail := f.get(t, "office", a.ID).Audit; trail[len(trail)-1].Action != "replaced" || trail[len(trail)-1].Role != "office" {
+			t.Errorf("the replaced entry's last trail event: %+v", trail[len(trail)-1])
+		}
+		if _, staffPage := f.page(t, "office", http.MethodGet, "/admin/entries/"+a.ID, nil, nil); strings.Contains(staffPage, "<td>system</td>") {
+			t.Errorf("the replaced entry's trail shows the role code system")
+		}
 		resp, _ = f.Do(t, http.MethodPost, "/api/v1/admin/entries", staffReq{Bearer: f.as(t, "drafter"), JSON: map[string]any{
 			"title": "再次替代", "formed_at": "2026-11-16", "body": "x", "replaces": a.ID}})
 		if resp.StatusCode != http.StatusConflict {
