@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"gongkai/internal/testenv"
@@ -155,21 +156,89 @@ func TestBrowserKiosk(t *testing.T) {
 		t.Errorf("kiosk search by initials found %q first (%v)", first, err)
 	}
 	screenshot(t, ctx, "kiosk-results")
-	// Left alone, the kiosk goes back to its start screen.
+	// A visitor switches on the extra-large text and walks away: the kiosk
+	// goes back to its start screen, in the normal size for the next one.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.k-prefs button[value="large"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`html.large-text .k-result-title`)),
+	)
+	if err != nil {
+		t.Fatalf("switch on the extra-large text: %v", err)
+	}
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		path, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search`))
+		state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search + " " + document.documentElement.className`))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if path == "/kiosk" {
+		if state == "/kiosk kiosk" {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no idle reset after 15 s (idle time 3 s): still at %s", path)
+			t.Fatalf("no idle reset to the plain start screen after 15 s (idle time 3 s): still at %q", state)
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
+}
+
+// TestBrowserKioskFindAndPrint is a visitor with a mouse alone: a category
+// tile, a result, the print button; the printout is the entry and its QR
+// code without the kiosk's controls.
+func TestBrowserKioskFindAndPrint(t *testing.T) {
+	f := sharedServer(t)
+	ctx := newBrowser(t)
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1920, 1080),
+		chromedp.Navigate(f.URL+"/kiosk"),
+		chromedp.Click(chromedp.CSS(`a.k-tile[href*="category="]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.k-result`)),
+	)
+	if err != nil {
+		t.Fatalf("open a category tile: %v", err)
+	}
+	// Above results the keyboard waits for a touch on the search box.
+	if folded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector(".k-keyboard").hidden`)); err != nil || !folded {
+		t.Errorf("the keyboard covers the results (hidden %v, %v)", folded, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#k-q`)), chromedp.WaitVisible(chromedp.CSS(`.k-key[data-key="a"]`))); err != nil {
+		t.Errorf("a touch on the search box does not open the keyboard: %v", err)
+	}
+	screenshot(t, ctx, "kiosk-category")
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`a.k-result`)),
+		chromedp.WaitVisible(chromedp.CSS(`.k-entry [data-action="print"]`)),
+	)
+	if err != nil {
+		t.Fatalf("open a result: %v", err)
+	}
+	printed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.print = () => { window.printed = true }; false`))
+	if err == nil {
+		err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-action="print"]`)))
+	}
+	if err == nil {
+		printed, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`window.printed === true`))
+	}
+	if err != nil || !printed {
+		t.Errorf("the print button does not print (%v)", err)
+	}
+	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[".k-header", ".k-footer", ".k-search", ".k-actions"]
+		.filter(s => document.querySelector(s) && getComputedStyle(document.querySelector(s)).display !== "none").join(" ") +
+		"|" + (document.querySelector(".k-qr img").complete && document.querySelector(".k-qr img").naturalWidth > 0 && document.querySelector(".k-qr img").getBoundingClientRect().width > 0) +
+		"|" + document.querySelector(".k-qr figcaption").textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parts := strings.Split(page, "|"); len(parts) != 3 || parts[0] != "" || parts[1] != "true" || !strings.Contains(parts[2], "/entries/") {
+		t.Errorf("printout: controls shown %q, QR code shown %s, caption %q; want no controls and the QR code of the public address", parts[0], parts[1], parts[2])
+	}
+	screenshot(t, ctx, "kiosk-print")
 }
 
 // axeResult is what axe.run reports, as much as the test reads.

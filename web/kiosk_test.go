@@ -92,6 +92,10 @@ func TestKiosk(t *testing.T) {
 			t.Errorf("kiosk entry lacks %s", want)
 		}
 	}
+	// The note under the attachments points to the QR code, which is above it.
+	if qr, note := strings.Index(string(body), `class="k-qr"`), strings.Index(string(body), "附件请扫描上方二维码"); qr < 0 || note < qr {
+		t.Errorf("kiosk entry: the attachments' note (at %d) does not follow the QR code (at %d)", note, qr)
+	}
 	resp, body = f.Get(t, "/kiosk/qr/"+f.ID(t, 1))
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" {
 		t.Fatalf("QR: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))

@@ -7,15 +7,35 @@
   var idle = parseInt(body.getAttribute("data-idle-seconds"), 10) || 120;
 
   // Back to the start screen after idle seconds without a touch, a key or
-  // a scroll (not when already there with nothing typed).
+  // a scroll (not when already there, at the top, with nothing typed), in
+  // the normal text size and contrast: the next visitor starts afresh.
   var timer;
   function reset() {
     clearTimeout(timer);
     timer = setTimeout(function () {
       var input = document.getElementById("k-q");
-      if (location.pathname === home && (!input || input.value === "")) { reset(); return; }
+      var cls = document.documentElement.classList;
+      var prefs = cls.contains("large-text") || cls.contains("high-contrast");
+      if (prefs) { resetPrefs(); return; }
+      if (location.pathname === home && location.search === "" && window.scrollY === 0 && (!input || input.value === "")) { reset(); return; }
       location.href = home;
     }, idle * 1000);
+  }
+  // The preferences cookie is the server's (HttpOnly): ask it to clear
+  // them, as the switches do, and to come back to the start screen.
+  function resetPrefs() {
+    var f = document.createElement("form");
+    f.method = "post";
+    f.action = "/kiosk/prefs";
+    [["toggle", "reset"], ["return", home]].forEach(function (kv) {
+      var i = document.createElement("input");
+      i.type = "hidden";
+      i.name = kv[0];
+      i.value = kv[1];
+      f.appendChild(i);
+    });
+    body.appendChild(f);
+    f.submit();
   }
   ["pointerdown", "keydown", "scroll", "touchstart", "input"].forEach(function (ev) {
     window.addEventListener(ev, reset, { passive: true });
@@ -26,7 +46,15 @@
   var input = document.getElementById("k-q");
   var keyboard = document.querySelector(".k-keyboard");
   if (input && keyboard) {
-    keyboard.hidden = false;
+    // Above a result list the keyboard waits for a touch on the box, so
+    // that the results, not the keys, fill the screen.
+    var open = function () { keyboard.hidden = false; };
+    if (input.form && input.form.hasAttribute("data-folded")) {
+      input.addEventListener("focus", open);
+      input.addEventListener("pointerdown", open);
+    } else {
+      open();
+    }
     keyboard.addEventListener("click", function (e) {
       var key = e.target.closest("button");
       if (!key) { return; }
