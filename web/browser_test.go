@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -239,6 +240,32 @@ func TestBrowserKioskFindAndPrint(t *testing.T) {
 		t.Errorf("printout: controls shown %q, QR code shown %s, caption %q; want no controls and the QR code of the public address", parts[0], parts[1], parts[2])
 	}
 	screenshot(t, ctx, "kiosk-print")
+}
+
+// TestBrowserLayout looks at the widths a reader sees: the help when
+// nothing is found and the 名称 column of the catalogue are not squeezed.
+func TestBrowserLayout(t *testing.T) {
+	f := sharedServer(t)
+	ctx := newBrowser(t)
+	for _, c := range []struct{ name, path, expr string }{
+		{"NoResultsHelpUsesTheWidth", "/search?q=" + url.QueryEscape("不存在的词语组合"),
+			`document.querySelector(".no-results").getBoundingClientRect().width / document.querySelector("main").getBoundingClientRect().width`},
+		{"CatalogueTitleColumnIsWide", "/catalogue",
+			`document.querySelector(".catalogue-table thead th:nth-child(2)").getBoundingClientRect().width / document.querySelector(".catalogue-table").getBoundingClientRect().width`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if err := chromedp.Do(ctx, chromedp.Navigate(f.URL+c.path)); err != nil {
+				t.Fatal(err)
+			}
+			share, err := chromedp.Run(ctx, chromedp.Evaluate[float64](c.expr))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if share < 0.25 {
+				t.Errorf("%s: %.0f%% of the width", c.path, share*100)
+			}
+		})
+	}
 }
 
 // axeResult is what axe.run reports, as much as the test reads.
