@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 type atomJSON struct {
@@ -56,6 +59,32 @@ func TestFeed(t *testing.T) {
 	}
 	if resp, _ := f.Get(t, "/feed.atom?q="+strings.Repeat("长", 300)); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("feed with an over-long query: %d", resp.StatusCode)
+	}
+}
+
+// TestFeedLinkedFromCatalogue: the catalogue, whole or by class, links the
+// feed that follows it.
+func TestFeedLinkedFromCatalogue(t *testing.T) {
+	f := sharedServer(t)
+	for path, want := range map[string]int{
+		"/catalogue": catalogueSize,
+		"/catalogue?category=" + url.QueryEscape("政策法规及规范性文件") + "&page=2&size=2": 3,
+	} {
+		doc, _ := f.MustPage(t, path, http.StatusOK)
+		feeds := findAll(doc, func(n *html.Node) bool {
+			v, _ := attr(n, "type")
+			return n.DataAtom == atom.A && v == "application/atom+xml"
+		})
+		if len(feeds) != 1 {
+			t.Errorf("%s: %d feed links, want 1", path, len(feeds))
+			continue
+		}
+		href, _ := attr(feeds[0], "href")
+		_, body := f.Get(t, href)
+		var feed atomJSON
+		if err := xml.Unmarshal(body, &feed); err != nil || len(feed.Entries) != want {
+			t.Errorf("%s links %s: %v, %d entries, want %d", path, href, err, len(feed.Entries), want)
+		}
 	}
 }
 

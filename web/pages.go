@@ -236,7 +236,7 @@ func (h *Handler) cataloguePage(c *gin.Context) {
 	u := c.Request.URL
 	h.render(c, http.StatusOK, "catalogue", "政府信息公开目录", "catalogue", gin.H{
 		"Query": q, "Result": res, "Pager": newPager(u, res.Total, q.Page, q.Size),
-		"Facets": facetGroups(u, res.Facets),
+		"Facets": facetGroups(u, res.Facets), "Feed": feedURL(u),
 	})
 }
 
@@ -268,7 +268,7 @@ func (h *Handler) searchPage(c *gin.Context) {
 		"Filtered":  q.Filters != (search.Filters{}),
 		"ClearAll":  "/search?q=" + url.QueryEscape(q.Text),
 		"Export":    "/export.csv?" + withoutPage(u),
-		"Feed":      "/feed.atom?" + withoutPage(u),
+		"Feed":      feedURL(u),
 	})
 }
 
@@ -279,6 +279,14 @@ func withoutPage(u *url.URL) string {
 	v.Del("page")
 	v.Del("size")
 	return v.Encode()
+}
+
+// feedURL is the Atom feed that follows the list u shows.
+func feedURL(u *url.URL) string {
+	if q := withoutPage(u); q != "" {
+		return "/feed.atom?" + q
+	}
+	return "/feed.atom"
 }
 
 // entryPage shows one entry with the metadata table government sites use.
