@@ -77,7 +77,7 @@ func (h *Handler) applicationAct(c *gin.Context) {
 	id := c.Param("id")
 	if _, err := h.Applications.Act(c.Request.Context(), id, c.PostForm("action"), currentStaff(c).User.Name, req); err != nil {
 		h.renderAdmin(c, HTTPStatus(err), "admin_error", "未能办理", "applications", gin.H{
-			"Status": HTTPStatus(err), "Message": catalogue.ErrorMessage(err), "Back": "/admin/applications/" + id,
+			"Status": HTTPStatus(err), "Message": catalogue.ErrorMessage(err), "Back": "/admin/applications/" + id, "BackLabel": "返回申请",
 		})
 		return
 	}

@@ -213,8 +213,8 @@ func TestApplicationPages(t *testing.T) {
 			t.Errorf("application page lacks %q", want)
 		}
 	}
-	resp, _ = f.page(t, "office", http.MethodPost, loc+"/act", map[string]string{"action": "answer", "outcome": "unable_not_held"}, nil)
-	if resp.StatusCode != http.StatusBadRequest {
+	resp, body = f.page(t, "office", http.MethodPost, loc+"/act", map[string]string{"action": "answer", "outcome": "unable_not_held"}, nil)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `<a href="`+loc+`">返回申请</a>`) {
 		t.Errorf("不掌握 without naming the holder: %d", resp.StatusCode)
 	}
 	resp, _ = f.page(t, "office", http.MethodPost, loc+"/act", map[string]string{"action": "answer", "outcome": "unable_not_held", "holder": "韶关市发展和改革局"}, nil)

@@ -664,6 +664,21 @@ func TestUploads(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || errorMessage(data) == "" {
 		t.Errorf("oversize request: %d %s", resp.StatusCode, data)
 	}
+	// By form, the page says so and leads back to the dashboard, not to
+	// signing in again.
+	req, _ = http.NewRequest(http.MethodPost, f.URL+"/admin/entries", bytes.NewReader(make([]byte, 2<<20)))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	f.page(t, "drafter", http.MethodGet, "/admin", nil, nil)
+	req.AddCookie(f.sessions["drafter"].Cookie)
+	if resp, err = http.DefaultTransport.RoundTrip(req); err != nil {
+		t.Fatal(err)
+	}
+	data, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if page := string(data); resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(page, "上限") ||
+		!strings.Contains(page, `href="/admin">返回工作台`) || strings.Contains(page, `href="/admin/login"`) {
+		t.Errorf("oversize form: %d %s", resp.StatusCode, page)
+	}
 }
 
 func TestDeadlinesAndDashboard(t *testing.T) {
