@@ -211,7 +211,7 @@ func (h *Handler) applyStatus(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	h.render(c, http.StatusOK, "apply_status", "申请办理进度", "apply", gin.H{"A": h.toAppJSON(a), "New": c.Query("new") == "1"})
+	h.render(c, http.StatusOK, "apply_status", "申请办理进度", "apply", gin.H{"A": h.toAppJSON(a), "New": c.Query("new") == "1", "Guide": h.Service.Settings.Guide})
 }
 
 // guidePage is the 政府信息公开指南, from the settings.

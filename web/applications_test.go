@@ -105,6 +105,9 @@ func TestApplications(t *testing.T) {
 	if !strings.Contains(string(body), "请写明所需资金项目的名称") {
 		t.Errorf("the status page does not show the correction request")
 	}
+	if !strings.Contains(string(body), "补正材料请注明申请查询码 "+code) {
+		t.Errorf("the status page does not say where to send the completed request")
+	}
 	if c, body := act("corrected", nil); c != http.StatusOK {
 		t.Fatalf("corrected: %d %s", c, body)
 	}
