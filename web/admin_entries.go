@@ -15,14 +15,16 @@ import (
 // entryForm is the entry form's state: the values typed and the message of
 // the last attempt.
 type entryForm struct {
-	Action    string // where the form posts
-	Entry     *catalogue.Entry
-	Req       draftRequest
-	Keywords  string
-	Error     string
-	Status    int
-	Choices   formChoices
-	MaxUpload string
+	Action   string // where the form posts
+	Entry    *catalogue.Entry
+	Req      draftRequest
+	Keywords string
+	// ReplacesTitle is the title of the entry this one is to replace.
+	ReplacesTitle string
+	Error         string
+	Status        int
+	Choices       formChoices
+	MaxUpload     string
 }
 
 // formChoices are the lists the entry form offers.
@@ -146,6 +148,11 @@ func (h *Handler) renderEntryForm(c *gin.Context, f entryForm) {
 	f.Choices = h.choices()
 	f.MaxUpload = humanSize(h.Service.Settings.MaxUploadBytes)
 	f.Keywords = strings.Join(f.Req.Keywords, " ")
+	if f.Req.Replaces != "" {
+		if old, err := h.entryForStaff(c.Request.Context(), catalogue.ActorOf(currentStaff(c).User), f.Req.Replaces); err == nil {
+			f.ReplacesTitle = old.Draft.Title
+		}
+	}
 	title := "拟稿：新建条目"
 	if f.Entry != nil {
 		title = "修改条目"

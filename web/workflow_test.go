@@ -866,6 +866,10 @@ func TestStaffEntryPages(t *testing.T) {
 		}
 	}
 	mustBePublic(t, f, id, "网页表单测试正文")
+	// The form for a replacement names the entry it replaces by its title.
+	if _, body = f.page(t, "drafter", http.MethodGet, "/admin/entries/new?replaces="+id, nil, nil); !strings.Contains(body, `">关于发布《网页表单测试办法》的通知</a>`) {
+		t.Errorf("the replacement form does not name the entry it replaces")
+	}
 	// A refused action by form: 409 page with the reason, nothing changed.
 	resp, body = f.page(t, "office", http.MethodPost, loc+"/act", map[string]string{"action": "publish"}, nil)
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "已发布") {
