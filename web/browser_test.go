@@ -243,26 +243,43 @@ func TestBrowserKioskFindAndPrint(t *testing.T) {
 }
 
 // TestBrowserLayout looks at the widths a reader sees: the help when
-// nothing is found and the 名称 column of the catalogue are not squeezed.
+// nothing is found, the 名称 column of the catalogue and, on a phone in
+// 大字, the search box are not squeezed.
 func TestBrowserLayout(t *testing.T) {
 	f := sharedServer(t)
 	ctx := newBrowser(t)
-	for _, c := range []struct{ name, path, expr string }{
-		{"NoResultsHelpUsesTheWidth", "/search?q=" + url.QueryEscape("不存在的词语组合"),
-			`document.querySelector(".no-results").getBoundingClientRect().width / document.querySelector("main").getBoundingClientRect().width`},
-		{"CatalogueTitleColumnIsWide", "/catalogue",
-			`document.querySelector(".catalogue-table thead th:nth-child(2)").getBoundingClientRect().width / document.querySelector(".catalogue-table").getBoundingClientRect().width`},
+	for _, c := range []struct {
+		name, path, prefs string
+		width             int64
+		expr              string
+		min               float64
+	}{
+		{"NoResultsHelpUsesTheWidth", "/search?q=" + url.QueryEscape("不存在的词语组合"), "", 1280,
+			`document.querySelector(".no-results").getBoundingClientRect().width / document.querySelector("main").getBoundingClientRect().width`, 0.5},
+		{"CatalogueTitleColumnIsWide", "/catalogue", "", 1280,
+			`document.querySelector(".catalogue-table thead th:nth-child(2)").getBoundingClientRect().width / document.querySelector(".catalogue-table").getBoundingClientRect().width`, 0.25},
+		{"PhoneSearchBoxInLargeText", "/", "large", 390,
+			`document.querySelector(".searchbox input").getBoundingClientRect().width / document.querySelector(".searchbox-row").getBoundingClientRect().width`, 0.65},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if err := chromedp.Do(ctx, chromedp.Navigate(f.URL+c.path)); err != nil {
+			err := chromedp.Do(ctx,
+				chromedp.EmulateViewport(c.width, 900),
+				chromedp.Navigate(f.URL+"/healthz"),
+				chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+					_, err := chromedp.Run(ctx, chromedp.Evaluate[any](fmt.Sprintf(`document.cookie = "gk_prefs=%s; path=/"`, c.prefs)))
+					return err
+				}),
+				chromedp.Navigate(f.URL+c.path),
+			)
+			if err != nil {
 				t.Fatal(err)
 			}
 			share, err := chromedp.Run(ctx, chromedp.Evaluate[float64](c.expr))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if share < 0.25 {
-				t.Errorf("%s: %.0f%% of the width", c.path, share*100)
+			if share < c.min {
+				t.Errorf("%s at %d px: %.0f%% of the width, want at least %.0f%%", c.path, c.width, share*100, c.min*100)
 			}
 		})
 	}
