@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 
@@ -143,10 +144,20 @@ func (h *Handler) kioskQR(c *gin.Context) {
 // kioskPrefs switches the kiosk's extra-large text or high contrast and
 // returns to the kiosk page it came from (never elsewhere).
 func (h *Handler) kioskPrefs(c *gin.Context) {
-	if r := localReturn(c.PostForm("return")); r != "/kiosk" && !strings.HasPrefix(r, "/kiosk/") && !strings.HasPrefix(r, "/kiosk?") {
+	if !inKiosk(localReturn(c.PostForm("return"))) {
 		c.Request.PostForm.Set("return", "/kiosk")
 	}
 	h.setPrefs(c)
+}
+
+// inKiosk reports whether the local address r is a kiosk page. Browsers
+// resolve dot segments, also written %2e, so "/kiosk/../admin" is not one.
+func inKiosk(r string) bool {
+	p, _, _ := strings.Cut(r, "?")
+	if strings.Contains(strings.ToLower(p), "%2e") || (path.Clean(p) != p && path.Clean(p)+"/" != p) {
+		return false
+	}
+	return p == "/kiosk" || strings.HasPrefix(p, "/kiosk/")
 }
 
 // kioskError shows an error on the kiosk, with the way back to its start.

@@ -111,6 +111,35 @@ func TestKiosk(t *testing.T) {
 	}
 }
 
+// TestKioskPrefsStayInKiosk: the switches return to the kiosk page they
+// came from, never to another address, dot segments included.
+func TestKioskPrefsStayInKiosk(t *testing.T) {
+	f := sharedServer(t)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for from, want := range map[string]string{
+		"/kiosk/search?q=szzfjs": "/kiosk/search?q=szzfjs",
+		"/kiosk":                 "/kiosk",
+		"/kiosk?":                "/kiosk?",
+		"/kiosk/../admin":        "/kiosk",
+		"/kiosk/%2e%2e/admin":    "/kiosk",
+		"/kiosk/.%2E/admin":      "/kiosk",
+		"/kiosk/./../search":     "/kiosk",
+		"/kioskx":                "/kiosk",
+		"/search?q=a":            "/kiosk",
+		"//example.com/kiosk":    "/kiosk",
+	} {
+		form := url.Values{"toggle": {"large"}, "return": {from}}
+		resp, err := client.PostForm(f.URL+"/kiosk/prefs", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != want {
+			t.Errorf("switch from %q: %d to %q, want %q", from, resp.StatusCode, got, want)
+		}
+	}
+}
+
 func TestExportCSV(t *testing.T) {
 	f := sharedServer(t)
 	resp, body := f.Get(t, "/export.csv?category="+url.QueryEscape("政策法规及规范性文件"))
