@@ -348,10 +348,12 @@ func (e *Entry) ClockStart() Date {
 }
 
 // Deadline returns the publish-by date of e (20 working days after it was
-// formed or changed), or ok=false when the entry has no date.
+// formed or changed), or ok=false when the entry has none: it is not
+// 主动公开 (依申请公开 and 不予公开 information is never published, so no
+// clock runs), or it has no date.
 func (s *Service) Deadline(e *Entry) (Deadline, bool) {
 	start := e.ClockStart()
-	if start.IsZero() {
+	if e.Attribute != Proactive || start.IsZero() || s.Calendar == nil {
 		return Deadline{}, false
 	}
 	d, err := s.Calendar.PublishDeadline(start, s.publishDays())
@@ -372,7 +374,7 @@ var chinaZone = time.FixedZone("CST", 8*3600)
 // Overdue reports whether e is 主动公开 information still on its way
 // through the chain after its publish-by date.
 func (s *Service) Overdue(e *Entry) bool {
-	if !e.Status.Open() || e.Attribute != Proactive {
+	if !e.Status.Open() {
 		return false
 	}
 	d, ok := s.Deadline(e)
@@ -384,7 +386,7 @@ func (s *Service) Overdue(e *Entry) bool {
 // otherwise.
 func (s *Service) refreshDue(e *Entry) {
 	e.DueAt = Date{}
-	if !e.Status.Open() || e.Attribute != Proactive || s.Calendar == nil {
+	if !e.Status.Open() {
 		return
 	}
 	if d, ok := s.Deadline(e); ok {

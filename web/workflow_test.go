@@ -996,3 +996,60 @@ func TestDecisionAgainstSecrecyOpinion(t *testing.T) {
 	f.mustAct(t, "leader", e.ID, "approve", map[string]string{"attribute": "主动公开", "comment": "经核实已解密，可以公开"})
 	f.refused(t, "office", e.ID, "publish", nil, http.StatusBadRequest) // no 内容概述
 }
+
+// TestNoDeadlineUnlessProactive: 不予公开 and 依申请公开 entries are never
+// published, so the API gives them no publish-by date and no list counts
+// them as due soon or overdue; an entry made 依申请公开 on approval loses
+// its deadline.
+func TestNoDeadlineUnlessProactive(t *testing.T) {
+	f := newFSWorkflow(t)
+	// The 请示 of the report: suggested 不予公开 by its document type.
+	resp, data := f.Do(t, http.MethodPost, "/api/v1/admin/entries", staffReq{Bearer: f.as(t, "drafter"), JSON: map[string]any{
+		"title": "关于某事项的请示", "formed_at": "2026-11-30", "doc_type": "请示", "withhold_reason": "process_information",
+		"body": "请示正文", "summary": "请示",
+	}})
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create: %d %s", resp.StatusCode, data)
+	}
+	var raw map[string]any
+	mustJSON(t, data, &raw)
+	if v, ok := raw["deadline"]; ok && v != nil {
+		t.Errorf("a 不予公开 entry has deadline %v: %s", v, data)
+	}
+	// Past due and due soon by their dates, were they 主动公开.
+	withheld := f.create(t, "drafter", map[string]any{"title": "内部请示", "formed_at": "2026-09-01", "attribute": "不予公开", "withhold_reason": "process_information"})
+	onRequest := f.create(t, "drafter", map[string]any{"title": "依申请公开的通知", "formed_at": "2026-10-26", "attribute": "依申请公开"})
+	// 主动公开 when drafted, made 依申请公开 by the leader: the clock stops.
+	changed := f.create(t, "drafter", map[string]any{"title": "改为依申请公开的通知", "formed_at": "2026-09-18"})
+	if changed.Deadline == "" || !changed.Overdue {
+		t.Fatalf("a late 主动公开 draft: deadline %q overdue %v", changed.Deadline, changed.Overdue)
+	}
+	f.mustAct(t, "drafter", changed.ID, "submit", nil)
+	f.mustAct(t, "chief", changed.ID, "approve", nil)
+	changed = f.mustAct(t, "leader", changed.ID, "approve", map[string]string{"attribute": "依申请公开"})
+	for _, e := range []staffEntry{withheld, onRequest, changed, f.get(t, "drafter", withheld.ID)} {
+		if e.Deadline != "" || e.Overdue {
+			t.Errorf("%s (%s): deadline %q overdue %v, want none", e.Title, e.Attribute, e.Deadline, e.Overdue)
+		}
+	}
+	_, data = f.Do(t, http.MethodGet, "/api/v1/admin/dashboard", staffReq{Bearer: f.as(t, "leader")})
+	var dash struct {
+		Overdue []struct{ ID string } `json:"overdue"`
+		DueSoon []struct{ ID string } `json:"due_soon"`
+	}
+	mustJSON(t, data, &dash)
+	if len(dash.Overdue)+len(dash.DueSoon) != 0 {
+		t.Errorf("the dashboard counts entries that are not 主动公开: %s", data)
+	}
+	for _, q := range []string{"overdue=1", "due_soon=1"} {
+		_, data = f.Do(t, http.MethodGet, "/api/v1/admin/entries?"+q, staffReq{Bearer: f.as(t, "leader")})
+		for _, id := range []string{withheld.ID, onRequest.ID, changed.ID} {
+			if strings.Contains(string(data), id) {
+				t.Errorf("staff search ?%s lists %s: %s", q, id, data)
+			}
+		}
+	}
+	if _, body := f.page(t, "drafter", http.MethodGet, "/admin/entries/"+withheld.ID, nil, nil); !strings.Contains(body, "不计公开期限") {
+		t.Errorf("the entry page of a 不予公开 entry does not say it has no deadline")
+	}
+}
