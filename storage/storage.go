@@ -60,7 +60,7 @@ type Bucket interface {
 	// object as it was. Returns the new object's info.
 	Put(ctx context.Context, key string, r io.Reader, size int64, opts PutOptions) (ObjectInfo, error)
 	// Get opens the object. Returns ErrNotFound if absent. The caller closes
-	// the reader.
+	// the reader; once ctx is done, reading it fails with ctx's error.
 	Get(ctx context.Context, key string) (io.ReadCloser, ObjectInfo, error)
 	// Stat returns the object's info, or ErrNotFound.
 	Stat(ctx context.Context, key string) (ObjectInfo, error)
@@ -130,4 +130,31 @@ func quoteKey(k string) string {
 		k = k[:80] + "…"
 	}
 	return strings.ToValidUTF8(`"`+k+`"`, "?")
+}
+
+// ContextReader fails every Read once ctx is done, so a cancelled copy stops
+// even when the rest of the content is already buffered (a file, or a
+// response body the kernel has received in full).
+func ContextReader(ctx context.Context, r io.Reader) io.Reader {
+	return &contextReader{ctx: ctx, r: r}
+}
+
+// ContextReadCloser is ContextReader for a reader that must be closed.
+func ContextReadCloser(ctx context.Context, rc io.ReadCloser) io.ReadCloser {
+	return struct {
+		io.Reader
+		io.Closer
+	}{&contextReader{ctx: ctx, r: rc}, rc}
+}
+
+type contextReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *contextReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

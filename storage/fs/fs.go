@@ -74,6 +74,15 @@ type Bucket struct {
 	// by deletes, which remove folders left empty.
 	tree    sync.RWMutex
 	tempSeq atomic.Uint64
+	// dirs holds the folders known to exist, so a write into one skips
+	// creating it again; delete forgets the folders it removes (under tree).
+	dirs sync.Map // string → struct{}
+	// folders keeps the busiest folders open for operations relative to
+	// them (at_unix.go).
+	folders folders
+	// syncs coalesces concurrent syncs of one folder: writers that renamed
+	// into it while a sync ran share the next one.
+	syncs sync.Map // string → *dirSync
 }
 
 var _ storage.Bucket = (*Bucket)(nil)
@@ -143,7 +152,7 @@ func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, o
 	}
 
 	tmp := fmt.Sprintf("%s/%d-%d", tmpDir, os.Getpid(), b.tempSeq.Add(1))
-	f, err := b.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+	f, err := b.openAt(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -177,7 +186,7 @@ func writeObject(ctx context.Context, f *os.File, r io.Reader, size int64, conte
 		return "", time.Time{}, err
 	}
 	h := md5.New()
-	if _, err := io.CopyN(io.MultiWriter(f, h), contextReader{ctx, r}, size); err != nil {
+	if _, err := io.CopyN(io.MultiWriter(f, h), storage.ContextReader(ctx, r), size); err != nil {
 		if errors.Is(err, io.EOF) {
 			err = fmt.Errorf("content shorter than its size %d: %w", size, io.ErrUnexpectedEOF)
 		}
@@ -211,39 +220,56 @@ func (b *Bucket) commit(ctx context.Context, tmp, key string, opts storage.PutOp
 	}
 
 	name := objectsDir + "/" + key
-	if opts.IfAbsent || opts.IfMatch != "" {
-		current, err := b.stat(key)
-		exists := err == nil
-		if err != nil && !errors.Is(err, storage.ErrNotFound) {
-			return err
-		}
-		switch {
-		case opts.IfAbsent && exists:
-			return fmt.Errorf("%w: the object already exists", storage.ErrPrecondition)
-		case opts.IfMatch != "" && !exists:
-			return fmt.Errorf("%w: the object does not exist", storage.ErrPrecondition)
-		case opts.IfMatch != "" && current.ETag != strings.Trim(opts.IfMatch, `"`):
-			return fmt.Errorf("%w: the object changed (ETag %s, not %s)", storage.ErrPrecondition, current.ETag, opts.IfMatch)
-		}
-	}
 	if err := b.mkdirs(path.Dir(name)); err != nil {
 		return err
 	}
-	if fi, err := b.root.Lstat(name); err == nil && fi.IsDir() {
+	fi, err := b.lstatAt(name)
+	exists := err == nil && fi.Mode().IsRegular()
+	switch {
+	case err == nil && fi.IsDir():
 		return fmt.Errorf("%q is a folder of other objects", key)
+	case err != nil && !errors.Is(err, iofs.ErrNotExist):
+		return notFoundOr(err)
+	case opts.IfAbsent && exists:
+		return fmt.Errorf("%w: the object already exists", storage.ErrPrecondition)
+	case opts.IfMatch != "" && !exists:
+		return fmt.Errorf("%w: the object does not exist", storage.ErrPrecondition)
+	case opts.IfMatch != "":
+		current, err := b.statLocked(key)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return err
+		}
+		if err != nil || current.ETag != strings.Trim(opts.IfMatch, `"`) {
+			return fmt.Errorf("%w: the object changed (ETag %s, not %s)", storage.ErrPrecondition, current.ETag, opts.IfMatch)
+		}
 	}
-	if err := b.root.Rename(tmp, name); err != nil {
+	if err := b.renameAt(tmp, name); err != nil {
 		return err
 	}
 	return b.syncDir(path.Dir(name))
 }
 
+// notFoundOr passes err on unless it only says a parent is an object
+// ("a" exists and "a/b" is asked for), which the rename then reports.
+func notFoundOr(err error) error {
+	if errors.Is(err, syscall.ENOTDIR) {
+		return fmt.Errorf("a parent of the key is an object, so it cannot hold others: %w", err)
+	}
+	return err
+}
+
 // mkdirs creates dir and its missing parents under the root, syncing each
 // parent that gained an entry.
 func (b *Bucket) mkdirs(dir string) error {
+	if _, ok := b.dirs.Load(dir); ok {
+		return nil
+	}
 	segs := strings.Split(dir, "/")
 	for i := 2; i <= len(segs); i++ {
 		d := strings.Join(segs[:i], "/")
+		if _, ok := b.dirs.Load(d); ok {
+			continue
+		}
 		err := b.root.Mkdir(d, dirPerm)
 		switch {
 		case err == nil:
@@ -259,6 +285,7 @@ func (b *Bucket) mkdirs(dir string) error {
 		default:
 			return err
 		}
+		b.dirs.Store(d, struct{}{})
 	}
 	return nil
 }
@@ -275,7 +302,7 @@ func (b *Bucket) Get(ctx context.Context, key string) (io.ReadCloser, storage.Ob
 	if err != nil {
 		return nil, storage.ObjectInfo{}, fmt.Errorf("storage/fs: get %q: %w", key, err)
 	}
-	return &objectReader{ctx: ctx, f: f}, info, nil
+	return storage.ContextReadCloser(ctx, f), info, nil
 }
 
 // Stat returns the object's info.
@@ -294,7 +321,14 @@ func (b *Bucket) Stat(ctx context.Context, key string) (storage.ObjectInfo, erro
 }
 
 func (b *Bucket) stat(key string) (storage.ObjectInfo, error) {
-	f, info, err := b.open(key)
+	b.tree.RLock()
+	defer b.tree.RUnlock()
+	return b.statLocked(key)
+}
+
+// statLocked is stat for a caller that holds the tree lock.
+func (b *Bucket) statLocked(key string) (storage.ObjectInfo, error) {
+	f, info, err := b.openLocked(key)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -304,7 +338,14 @@ func (b *Bucket) stat(key string) (storage.ObjectInfo, error) {
 
 // open opens the object file positioned at the start of its content.
 func (b *Bucket) open(key string) (*os.File, storage.ObjectInfo, error) {
-	f, err := b.root.Open(objectsDir + "/" + key)
+	b.tree.RLock() // keeps the folder open while the file is opened in it
+	defer b.tree.RUnlock()
+	return b.openLocked(key)
+}
+
+// openLocked is open for a caller that holds the tree lock.
+func (b *Bucket) openLocked(key string) (*os.File, storage.ObjectInfo, error) {
+	f, err := b.openAt(objectsDir+"/"+key, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, storage.ObjectInfo{}, notFound(err)
 	}
@@ -487,6 +528,8 @@ func (b *Bucket) delete(key string) error {
 		if err := b.root.Remove(dir); err != nil {
 			break // not empty: it holds other objects
 		}
+		b.dirs.Delete(dir)
+		b.folders.drop(dir)
 		dir = path.Dir(dir)
 	}
 	return b.syncDir(dir)
@@ -494,6 +537,7 @@ func (b *Bucket) delete(key string) error {
 
 // Close releases the root directory. The bucket is unusable afterwards.
 func (b *Bucket) Close() error {
+	b.folders.closeAll()
 	if err := b.root.Close(); err != nil {
 		return fmt.Errorf("storage/fs: close %s: %w", b.dir, err)
 	}
@@ -509,12 +553,48 @@ func (b *Bucket) keyLock(key string) *sync.Mutex {
 // syncDir flushes a folder's entries, making renames and removals in it
 // durable.
 func (b *Bucket) syncDir(dir string) error {
-	d, err := b.root.Open(dir)
-	if err != nil {
-		return err
+	s, _ := b.syncs.LoadOrStore(dir, newDirSync())
+	return s.(*dirSync).sync(func() error { return b.syncFolder(dir) })
+}
+
+// dirSync lets concurrent writers share one sync of a folder: a sync
+// covers every rename made before it started, so a writer waits for the
+// first sync that starts after its rename, running it itself if none runs.
+type dirSync struct {
+	mu       sync.Mutex
+	done     *sync.Cond
+	running  bool
+	started  uint64 // syncs begun
+	finished uint64 // the number of the last sync to end
+	err      error  // what it returned
+}
+
+func newDirSync() *dirSync {
+	s := &dirSync{}
+	s.done = sync.NewCond(&s.mu)
+	return s
+}
+
+func (s *dirSync) sync(do func() error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// A sync running now may have started before the caller's rename.
+	need := s.started + 1
+	for s.finished < need {
+		if s.running {
+			s.done.Wait()
+			continue
+		}
+		s.running = true
+		s.started++
+		n := s.started
+		s.mu.Unlock()
+		err := do()
+		s.mu.Lock()
+		s.running, s.finished, s.err = false, n, err
+		s.done.Broadcast()
 	}
-	defer d.Close()
-	return d.Sync()
+	return s.err
 }
 
 // notFound turns "no such file" and "a parent is a file" into ErrNotFound.
@@ -524,32 +604,3 @@ func notFound(err error) error {
 	}
 	return err
 }
-
-// contextReader fails reads once ctx is done, so a cancelled Put stops
-// copying.
-type contextReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c contextReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}
-
-// objectReader is an object's content, readable until ctx is done.
-type objectReader struct {
-	ctx context.Context
-	f   *os.File
-}
-
-func (o *objectReader) Read(p []byte) (int, error) {
-	if err := o.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return o.f.Read(p)
-}
-
-func (o *objectReader) Close() error { return o.f.Close() }

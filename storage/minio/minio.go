@@ -196,7 +196,9 @@ func (b *Bucket) Get(ctx context.Context, key string) (io.ReadCloser, storage.Ob
 		return nil, storage.ObjectInfo{}, fmt.Errorf("storage/minio: get %q: %w", key, b.storageError(ctx, err))
 	}
 	st.Key = key
-	return body, objectInfo(st, st.ContentType), nil
+	// A body already received in full would otherwise still read to its
+	// end after ctx is cancelled.
+	return storage.ContextReadCloser(ctx, body), objectInfo(st, st.ContentType), nil
 }
 
 // Stat returns the object's info.
