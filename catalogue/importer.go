@@ -184,7 +184,9 @@ func (s *Service) Import(ctx context.Context, r io.Reader, fsys fs.FS, dir strin
 	}
 	lines := make(chan importLine)
 	results := make(chan ImportResult)
-	batch := newIndexBatcher(s)
+	batch := newIndexBatcher(ctx, s)
+	serials := newSerialPool(s.Records, importSerialBlock)
+	defer serials.release(context.WithoutCancel(ctx))
 
 	var wg sync.WaitGroup
 	for range workers {
@@ -194,7 +196,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, fsys fs.FS, dir strin
 			for l := range lines {
 				res := ImportResult{Line: l.n, Outcome: ImportFailed, Err: l.err}
 				if l.err == nil {
-					res = s.importLine(ctx, l.n, l.data, fsys, dir, opts.Actor, batch)
+					res = s.importLine(ctx, l.n, l.data, fsys, dir, opts.Actor, batch, serials)
 				}
 				results <- res
 			}
@@ -226,7 +228,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, fsys fs.FS, dir strin
 			opts.Report(res)
 		}
 	}
-	if err := batch.flush(ctx); err != nil {
+	if err := batch.flush(); err != nil {
 		// The records are stored and public; only the index lags. A
 		// reindex or the next start-up reconciliation repairs it.
 		return sum, fmt.Errorf("catalogue: import: index: %w", err)
@@ -283,7 +285,7 @@ func readLines(ctx context.Context, r io.Reader, out chan<- importLine) error {
 	}
 }
 
-func (s *Service) importLine(ctx context.Context, n int, data []byte, fsys fs.FS, dir, actor string, batch *indexBatcher) ImportResult {
+func (s *Service) importLine(ctx context.Context, n int, data []byte, fsys fs.FS, dir, actor string, batch *indexBatcher, serials *serialPool) ImportResult {
 	res := ImportResult{Line: n, Outcome: ImportFailed}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a BOM from spreadsheet tools
 	if !utf8.Valid(data) {
@@ -340,7 +342,7 @@ func (s *Service) importLine(ctx context.Context, n int, data []byte, fsys fs.FS
 		Audit: []AuditEvent{{At: now, Actor: actor, Role: "import", Action: "import",
 			To: StatusPublished, Comment: fmt.Sprintf("由导入文件第 %d 行迁入", n)}},
 	}
-	if err := s.AllocateIndexNo(ctx, e, &content); err != nil {
+	if err := s.allocateIndexNo(ctx, e, &content, serials); err != nil {
 		if IsConflict(err) {
 			err = Errorf(ECONFLICT, "索引号 %s 已被另一条目使用", e.IndexNo)
 		}
@@ -363,7 +365,7 @@ func (s *Service) importLine(ctx context.Context, n int, data []byte, fsys fs.FS
 		return res
 	}
 	res.Outcome = ImportCreated
-	batch.add(ctx, e, p, proj)
+	batch.add(e, p, proj)
 	return res
 }
 
@@ -404,55 +406,93 @@ func jsonErrorText(err error) string {
 }
 
 // indexBatcher collects freshly imported entries and indexes them in
-// batches, which is many times faster than one document at a time.
+// batches, which is many times faster than one document at a time. Full
+// batches are indexed in the background, the staff and public indexes side
+// by side, while the workers go on storing the next entries.
 type indexBatcher struct {
-	s      *Service
-	mu     sync.Mutex
+	s     *Service
+	mu    sync.Mutex
+	batch indexBatch
+	// queue takes full batches to the indexing goroutine; done closes when
+	// it has indexed the last one.
+	queue chan indexBatch
+	done  chan struct{}
+	err   error // the first indexing error; later batches are dropped
+}
+
+type indexBatch struct {
 	staff  []*Entry
 	public []*PublicEntry
 	gone   []string
-	err    error
 }
 
-const indexBatchSize = 256
+const indexBatchSize = 512
 
-func newIndexBatcher(s *Service) *indexBatcher { return &indexBatcher{s: s} }
+// importSerialBlock is how many 索引号 serials an import reserves at a time.
+const importSerialBlock = 64
 
-func (b *indexBatcher) add(ctx context.Context, e *Entry, p *PublicEntry, proj Projection) {
+func newIndexBatcher(ctx context.Context, s *Service) *indexBatcher {
+	b := &indexBatcher{s: s, queue: make(chan indexBatch, 1), done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		for batch := range b.queue {
+			if b.err == nil {
+				b.err = b.index(ctx, batch)
+			}
+		}
+	}()
+	return b
+}
+
+func (b *indexBatcher) add(e *Entry, p *PublicEntry, proj Projection) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.staff = append(b.staff, e)
+	b.batch.staff = append(b.batch.staff, e)
 	if proj == ProjectEntry {
-		b.public = append(b.public, p)
+		b.batch.public = append(b.batch.public, p)
 	} else {
-		b.gone = append(b.gone, e.ID)
+		b.batch.gone = append(b.batch.gone, e.ID)
 	}
-	if len(b.staff) >= indexBatchSize {
-		b.flushLocked(ctx)
+	if len(b.batch.staff) >= indexBatchSize {
+		// Waits here only while the previous batch is still being indexed.
+		b.queue <- b.batch
+		b.batch = indexBatch{}
 	}
 }
 
-func (b *indexBatcher) flush(ctx context.Context) error {
+// flush indexes what is left, waits for every batch and returns the first
+// error. The batcher takes nothing more afterwards.
+func (b *indexBatcher) flush() error {
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.flushLocked(ctx)
+	if len(b.batch.staff) > 0 {
+		b.queue <- b.batch
+		b.batch = indexBatch{}
+	}
+	close(b.queue)
+	b.mu.Unlock()
+	<-b.done
 	return b.err
 }
 
-func (b *indexBatcher) flushLocked(ctx context.Context) {
-	if b.err != nil {
-		return
+func (b *indexBatcher) index(ctx context.Context, batch indexBatch) error {
+	var wg sync.WaitGroup
+	var staffErr error
+	if b.s.StaffIndex != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			staffErr = b.s.StaffIndex.IndexEntries(ctx, batch.staff...)
+		}()
 	}
-	if b.s.StaffIndex != nil && len(b.staff) > 0 {
-		b.err = b.s.StaffIndex.IndexEntries(ctx, b.staff...)
-	}
-	if b.err == nil && b.s.PublicIndex != nil {
-		if len(b.public) > 0 {
-			b.err = b.s.PublicIndex.IndexPublic(ctx, b.public...)
+	var err error
+	if b.s.PublicIndex != nil {
+		if len(batch.public) > 0 {
+			err = b.s.PublicIndex.IndexPublic(ctx, batch.public...)
 		}
-		if b.err == nil && len(b.gone) > 0 {
-			b.err = b.s.PublicIndex.DeletePublic(ctx, b.gone...)
+		if err == nil && len(batch.gone) > 0 {
+			err = b.s.PublicIndex.DeletePublic(ctx, batch.gone...)
 		}
 	}
-	b.staff, b.public, b.gone = b.staff[:0], b.public[:0], b.gone[:0]
+	wg.Wait()
+	return errors.Join(staffErr, err)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -58,6 +59,12 @@ func NewEntryID() string {
 // that sequence. Numbers already claimed (for example by an imported entry)
 // are skipped, so a number is never held by two entries.
 func (s *Service) AllocateIndexNo(ctx context.Context, e *Entry, c *Content) error {
+	return s.allocateIndexNo(ctx, e, c, nil)
+}
+
+// allocateIndexNo is AllocateIndexNo taking serials from pool, or one at a
+// time from the store when pool is nil.
+func (s *Service) allocateIndexNo(ctx context.Context, e *Entry, c *Content, pool *serialPool) error {
 	if e.IndexNo != "" {
 		return s.Records.ClaimIndexNo(ctx, e.IndexNo, e.ID)
 	}
@@ -67,7 +74,13 @@ func (s *Service) AllocateIndexNo(ctx context.Context, e *Entry, c *Content) err
 	}
 	year := c.FormedAt.Year
 	for range 100 {
-		serial, err := s.Records.NextIndexSerial(ctx, front, year)
+		var serial int
+		var err error
+		if pool != nil {
+			serial, err = pool.take(ctx, front, year)
+		} else {
+			serial, err = s.Records.ReserveIndexSerials(ctx, front, year, 1)
+		}
 		if err != nil {
 			return err
 		}
@@ -86,6 +99,57 @@ func (s *Service) AllocateIndexNo(ctx context.Context, e *Entry, c *Content) err
 		}
 	}
 	return Errorf(EINTERNAL, "无法分配索引号：%s/%d 的编号连续被占用", front, year)
+}
+
+// serialPool hands out 索引号 serials from blocks reserved in the store, so
+// a bulk import advances each sequence once per block rather than once per
+// entry. Release gives back what was not used.
+type serialPool struct {
+	records RecordStore
+	block   int
+	mu      sync.Mutex
+	free    map[serialSeq]*serialRange
+}
+
+type serialSeq struct {
+	front string
+	year  int
+}
+
+type serialRange struct{ next, last int }
+
+func newSerialPool(records RecordStore, block int) *serialPool {
+	return &serialPool{records: records, block: block, free: map[serialSeq]*serialRange{}}
+}
+
+func (p *serialPool) take(ctx context.Context, front string, year int) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	k := serialSeq{front, year}
+	r := p.free[k]
+	if r == nil || r.next > r.last {
+		first, err := p.records.ReserveIndexSerials(ctx, front, year, p.block)
+		if err != nil {
+			return 0, err
+		}
+		r = &serialRange{next: first, last: first + p.block - 1}
+		p.free[k] = r
+	}
+	n := r.next
+	r.next++
+	return n, nil
+}
+
+// release gives the unused ends of the blocks back to their sequences.
+func (p *serialPool) release(ctx context.Context) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for k, r := range p.free {
+		if err := p.records.ReleaseIndexSerials(ctx, k.front, k.year, r.next, r.last); err != nil {
+			slog.Warn("could not give back unused 索引号 serials; they stay unused", "front", k.front, "year", k.year, "from", r.next, "to", r.last, "err", err)
+		}
+		delete(p.free, k)
+	}
 }
 
 // attachmentText returns the extracted text of the attachments, as stored

@@ -30,9 +30,15 @@ type RecordStore interface {
 	PutText(ctx context.Context, sha256, text string) error
 	Text(ctx context.Context, sha256 string) (string, error)
 
-	// NextIndexSerial allocates the next serial of the 索引号 sequence for an
-	// organ code and year. Serials are never handed out twice.
-	NextIndexSerial(ctx context.Context, front string, year int) (int, error)
+	// ReserveIndexSerials allocates the next n serials of the 索引号 sequence
+	// for an organ code and year and returns the first; the block is
+	// first … first+n-1. Serials are never handed out twice.
+	ReserveIndexSerials(ctx context.Context, front string, year, n int) (int, error)
+	// ReleaseIndexSerials gives back the unused end of a block, first …
+	// last, if nothing was reserved after it; otherwise the serials stay
+	// unused. Giving back is only a courtesy that keeps the sequence free
+	// of gaps: it never fails a caller's work.
+	ReleaseIndexSerials(ctx context.Context, front string, year, first, last int) error
 	// ClaimIndexNo records that entryID holds indexNo. Claiming a number the
 	// same entry already holds succeeds; ECONFLICT if another entry holds it.
 	ClaimIndexNo(ctx context.Context, indexNo, entryID string) error

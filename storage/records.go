@@ -294,12 +294,46 @@ type serialRecord struct {
 	Last  int    `json:"last"` // the last serial handed out
 }
 
-// NextIndexSerial implements catalogue.RecordStore with a compare-and-swap
-// loop on a counter object, so concurrent allocators (even in different
-// processes sharing a MinIO bucket) never receive the same serial.
+// ReserveIndexSerials implements catalogue.RecordStore. The sequence is
+// one object per organ code and year, advanced by compare-and-swap, so
+// processes sharing a bucket never hand out a serial twice.
+func (r *Records) ReserveIndexSerials(ctx context.Context, front string, year, n int) (int, error) {
+	if n < 1 {
+		return 0, catalogue.Errorf(catalogue.EINVALID, "索引号预留数量须大于零")
+	}
+	first := 0
+	err := r.advanceSerials(ctx, front, year, func(rec *serialRecord) bool {
+		first = rec.Last + 1
+		rec.Last += n
+		return true
+	})
+	return first, err
+}
+
+// NextIndexSerial allocates one serial: ReserveIndexSerials of one.
 func (r *Records) NextIndexSerial(ctx context.Context, front string, year int) (int, error) {
+	return r.ReserveIndexSerials(ctx, front, year, 1)
+}
+
+// ReleaseIndexSerials implements catalogue.RecordStore.
+func (r *Records) ReleaseIndexSerials(ctx context.Context, front string, year, first, last int) error {
+	if first > last {
+		return nil
+	}
+	return r.advanceSerials(ctx, front, year, func(rec *serialRecord) bool {
+		if rec.Last != last {
+			return false // reserved past the block since: keep the gap
+		}
+		rec.Last = first - 1
+		return true
+	})
+}
+
+// advanceSerials reads the sequence, lets change edit it, and writes it
+// back if change says so and nobody wrote in between (else reads again).
+func (r *Records) advanceSerials(ctx context.Context, front string, year int, change func(*serialRecord) bool) error {
 	if front == "" || strings.ContainsAny(front, "/\\") || ValidateKey(front) != nil {
-		return 0, catalogue.Errorf(catalogue.EINVALID, "机构代码 %q 不合法", front)
+		return catalogue.Errorf(catalogue.EINVALID, "机构代码 %q 不合法", front)
 	}
 	key := fmt.Sprintf("%s%s/%04d.json", seqPrefix, front, year)
 	mu, _ := r.seqMu.LoadOrStore(key, &sync.Mutex{})
@@ -314,19 +348,21 @@ func (r *Records) NextIndexSerial(ctx context.Context, front string, year int) (
 			rec = serialRecord{Front: front, Year: year}
 			opts = PutOptions{IfAbsent: true}
 		case err != nil:
-			return 0, domainError("read index sequence", err)
+			return domainError("read index sequence", err)
 		}
-		rec.Last++
+		if !change(&rec) {
+			return nil
+		}
 		_, err = putJSON(ctx, r.b, key, rec, opts)
 		if errors.Is(err, ErrPrecondition) {
-			continue // another process took one: read again
+			continue // another process took some: read again
 		}
 		if err != nil {
-			return 0, domainError("advance index sequence", err)
+			return domainError("advance index sequence", err)
 		}
-		return rec.Last, nil
+		return nil
 	}
-	return 0, catalogue.Errorf(catalogue.ECONFLICT, "索引号分配繁忙，请重试")
+	return catalogue.Errorf(catalogue.ECONFLICT, "索引号分配繁忙，请重试")
 }
 
 type indexClaim struct {

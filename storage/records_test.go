@@ -171,6 +171,39 @@ func TestRecords(t *testing.T) {
 			}
 		})
 
+		t.Run("ReservedBlocksDoNotOverlapAndUnusedEndsReturn", func(t *testing.T) {
+			b := newBucket(t)
+			a, c := storage.NewRecords(b), storage.NewRecords(b)
+			const front, year = "114402000070418252", 2024
+			first, err := a.ReserveIndexSerials(ctx, front, year, 64)
+			if err != nil || first != 1 {
+				t.Fatalf("first block starts at %d, %v; want 1", first, err)
+			}
+			// The unused end of the last block goes back: the next
+			// reservation continues right after what was used.
+			if err := a.ReleaseIndexSerials(ctx, front, year, 11, 64); err != nil {
+				t.Fatal(err)
+			}
+			if s, err := c.NextIndexSerial(ctx, front, year); err != nil || s != 11 {
+				t.Fatalf("serial after giving back 11..64 = %d, %v; want 11", s, err)
+			}
+			// Once another reservation followed a block, its end stays
+			// unused rather than being handed out twice.
+			second, err := a.ReserveIndexSerials(ctx, front, year, 8) // 12..19
+			if err != nil || second != 12 {
+				t.Fatalf("second block starts at %d, %v; want 12", second, err)
+			}
+			if s, err := c.NextIndexSerial(ctx, front, year); err != nil || s != 20 {
+				t.Fatalf("serial after the second block = %d, %v; want 20", s, err)
+			}
+			if err := a.ReleaseIndexSerials(ctx, front, year, 15, 19); err != nil {
+				t.Fatal(err)
+			}
+			if s, err := c.NextIndexSerial(ctx, front, year); err != nil || s != 21 {
+				t.Errorf("serial after a refused give-back = %d, %v; want 21 (15..19 stay unused)", s, err)
+			}
+		})
+
 		t.Run("AllocatedIndexNumbersUniqueAndSkipClaimed", func(t *testing.T) {
 			r := storage.NewRecords(newBucket(t))
 			svc := &catalogue.Service{Records: r, Settings: catalogue.DefaultSettings()}
