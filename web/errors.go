@@ -73,7 +73,19 @@ func (h *Handler) noRoute(c *gin.Context) {
 		h.sitemapPage(c)
 		return
 	}
+	// A mistyped kiosk address stays in the kiosk: its layout, its script
+	// (no way out, the idle reset) and its way back to the start screen.
+	if inKioskPath(c) {
+		h.kioskError(c, errNoRoute)
+		return
+	}
 	h.fail(c, errNoRoute)
+}
+
+// inKioskPath reports whether the request is for a kiosk page.
+func inKioskPath(c *gin.Context) bool {
+	p := c.Request.URL.Path
+	return p == "/kiosk" || strings.HasPrefix(p, "/kiosk/")
 }
 
 // noMethod answers 405: the path exists, but not for this method.
@@ -83,6 +95,11 @@ func (h *Handler) noMethod(c *gin.Context) {
 		var body errorBody
 		body.Error.Code, body.Error.Message = "method_not_allowed", msg
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, body)
+		return
+	}
+	if inKioskPath(c) {
+		h.renderKiosk(c, http.StatusMethodNotAllowed, "kiosk_error", "出错了", gin.H{"Message": msg})
+		c.Abort()
 		return
 	}
 	h.errorPage(c, http.StatusMethodNotAllowed, msg)

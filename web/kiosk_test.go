@@ -111,6 +111,36 @@ func TestKiosk(t *testing.T) {
 	}
 }
 
+// TestKioskUnknownPath: a mistyped or stale kiosk address shows the kiosk's
+// own error page, with its script (link blocking, idle reset) and no link
+// to the public site; other unknown paths keep the public 404 page.
+func TestKioskUnknownPath(t *testing.T) {
+	f := sharedServer(t)
+	for _, p := range []string{"/kiosk/xyz", "/kiosk/entries", "/kiosk/search/more", "/kiosk/qr"} {
+		_, body := f.MustPage(t, p, http.StatusNotFound)
+		for _, want := range []string{`class="kiosk`, `/kiosk.js"`, `data-idle-seconds="120"`, "页面不存在", `href="/kiosk"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: the error page lacks %s", p, want)
+			}
+		}
+		for _, l := range kioskLinks(t, []byte(body)) {
+			if !strings.HasPrefix(l, "/kiosk") && !strings.HasPrefix(l, "/static/") && l != "#main" {
+				t.Errorf("%s: the error page links out of the kiosk: %s", p, l)
+			}
+		}
+	}
+	resp, body := f.Do(t, mustRequest(t, http.MethodPost, f.URL+"/kiosk/search", nil))
+	if resp.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(string(body), `/kiosk.js"`) {
+		t.Errorf("POST /kiosk/search: %d, kiosk page %v", resp.StatusCode, strings.Contains(string(body), `/kiosk.js"`))
+	}
+	for _, p := range []string{"/kioskxyz", "/no/such/page"} {
+		_, body := f.MustPage(t, p, http.StatusNotFound)
+		if strings.Contains(body, `/kiosk.js"`) || !strings.Contains(body, "<h1>页面不存在</h1>") {
+			t.Errorf("%s: not the public 404 page", p)
+		}
+	}
+}
+
 // TestKioskPrefsStayInKiosk: the switches return to the kiosk page they
 // came from, never to another address, dot segments included.
 func TestKioskPrefsStayInKiosk(t *testing.T) {
