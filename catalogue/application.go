@@ -3,6 +3,7 @@ package catalogue
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/mail"
 	"slices"
@@ -226,7 +227,8 @@ const (
 	correctionReplyDays    = 15 // working days the applicant has to complete a request
 )
 
-// Validate checks an application as submitted, naming the field.
+// Validate checks an application as submitted. Every problem is reported,
+// each naming its field (FieldErrors).
 func (a *Application) Validate() error {
 	ap, rq := &a.Applicant, &a.Request
 	trim := func(ss ...*string) {
@@ -236,62 +238,72 @@ func (a *Application) Validate() error {
 	}
 	trim(&ap.Type, &ap.OrgKind, &ap.Name, &ap.IDType, &ap.IDNumber, &ap.Phone, &ap.Email, &ap.Address,
 		&rq.Description, &rq.DocNo, &rq.IndexNo, &rq.Format, &rq.Channel)
+	bad := map[string]bool{}
+	var errs []error
+	add := func(field, format string, args ...any) {
+		if !bad[field] {
+			bad[field] = true
+			errs = append(errs, FieldErrorf(field, format, args...))
+		}
+	}
 	switch ap.Type {
 	case ApplicantPerson:
 		ap.OrgKind = ""
 	case ApplicantOrg:
 		if !slices.Contains(OrgKinds, ap.OrgKind) {
-			return Errorf(EINVALID, "法人或其他组织须选择类别：%s", strings.Join(OrgKinds, "、"))
+			add("org_kind", "法人或其他组织须选择类别：%s", strings.Join(OrgKinds, "、"))
 		}
 	default:
-		return Errorf(EINVALID, "申请人类型应为“自然人”或“法人或其他组织”")
+		add("applicant_type", "申请人类型应为“自然人”或“法人或其他组织”")
 	}
-	for _, f := range []struct{ v, label string }{
-		{ap.Name, "申请人姓名或名称"}, {ap.IDNumber, "证件号码"}, {ap.Phone, "联系电话"}, {rq.Description, "所需信息的描述"},
+	for _, f := range []struct{ field, v, label string }{
+		{"name", ap.Name, "申请人姓名或名称"}, {"id_number", ap.IDNumber, "证件号码"}, {"phone", ap.Phone, "联系电话"},
+		{"description", rq.Description, "所需信息的描述"},
 	} {
 		if f.v == "" {
-			return Errorf(EINVALID, "请填写%s", f.label)
+			add(f.field, "请填写%s", f.label)
 		}
 	}
-	for _, f := range []struct{ v, label string }{{ap.Name, "姓名或名称"}, {ap.IDNumber, "证件号码"}, {ap.Phone, "联系电话"},
-		{ap.Email, "电子邮箱"}, {ap.Address, "通信地址"}, {rq.DocNo, "文号"}, {rq.IndexNo, "索引号"}} {
+	for _, f := range []struct{ field, v, label string }{{"name", ap.Name, "姓名或名称"}, {"id_number", ap.IDNumber, "证件号码"},
+		{"phone", ap.Phone, "联系电话"}, {"email", ap.Email, "电子邮箱"}, {"address", ap.Address, "通信地址"},
+		{"doc_no", rq.DocNo, "文号"}, {"index_no", rq.IndexNo, "索引号"}} {
 		if utf8.RuneCountInString(f.v) > maxAppFieldRunes {
-			return Errorf(EINVALID, "%s过长（最多 %d 个字）", f.label, maxAppFieldRunes)
+			add(f.field, "%s过长（最多 %d 个字）", f.label, maxAppFieldRunes)
 		}
 	}
 	if utf8.RuneCountInString(rq.Description) > maxAppDescriptionRunes {
-		return Errorf(EINVALID, "所需信息的描述过长（最多 %d 个字）", maxAppDescriptionRunes)
+		add("description", "所需信息的描述过长（最多 %d 个字）", maxAppDescriptionRunes)
 	}
 	if !slices.Contains(IDTypes, ap.IDType) {
-		return Errorf(EINVALID, "证件类型应为：%s", strings.Join(IDTypes, "、"))
+		add("id_type", "证件类型应为：%s", strings.Join(IDTypes, "、"))
 	}
-	if ap.IDType == "身份证" && !validResidentID(ap.IDNumber) {
-		return Errorf(EINVALID, "身份证号码不正确：应为 18 位，最后一位是数字或 X，并符合校验规则")
+	if ap.IDType == "身份证" && ap.IDNumber != "" && !validResidentID(ap.IDNumber) {
+		add("id_number", "身份证号码不正确：应为 18 位，最后一位是数字或 X，并符合校验规则")
 	}
-	if !looksLikePhone(ap.Phone) {
-		return Errorf(EINVALID, "联系电话不正确：请填写手机号或带区号的固定电话")
+	if ap.Phone != "" && !looksLikePhone(ap.Phone) {
+		add("phone", "联系电话不正确：请填写手机号或带区号的固定电话")
 	}
 	if ap.Email != "" {
 		if _, err := mail.ParseAddress(ap.Email); err != nil {
-			return Errorf(EINVALID, "电子邮箱格式不正确")
+			add("email", "电子邮箱格式不正确")
 		}
 	}
 	if !slices.Contains(DeliveryFormats, rq.Format) {
-		return Errorf(EINVALID, "获取信息的载体形式应为：电子 或 纸质")
+		add("format", "获取信息的载体形式应为：电子 或 纸质")
 	}
 	if !slices.Contains(Channels, rq.Channel) {
-		return Errorf(EINVALID, "获取信息的方式应为：%s", strings.Join(Channels, "、"))
+		add("channel", "获取信息的方式应为：%s", strings.Join(Channels, "、"))
 	}
 	switch {
 	case rq.Channel == "电子邮件" && ap.Email == "":
-		return Errorf(EINVALID, "选择电子邮件获取时，请填写电子邮箱")
+		add("email", "选择电子邮件获取时，请填写电子邮箱")
 	case rq.Channel == "邮寄" && ap.Address == "":
-		return Errorf(EINVALID, "选择邮寄时，请填写通信地址")
+		add("address", "选择邮寄时，请填写通信地址")
 	}
 	if !slices.Contains(ReceivedVia, a.ReceivedVia) {
-		return Errorf(EINVALID, "收到申请的渠道应为：%s", strings.Join(ReceivedVia, "、"))
+		add("received_via", "收到申请的渠道应为：%s", strings.Join(ReceivedVia, "、"))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // validResidentID checks an 18-digit 居民身份证号码 by its GB 11643 check digit.
@@ -350,7 +362,7 @@ func (s *ApplicationService) Submit(ctx context.Context, a *Application, actor s
 		return err
 	}
 	if a.ReceivedAt.After(s.Today()) {
-		return Errorf(EINVALID, "收到申请的日期不能晚于今天")
+		return FieldErrorf("received_at", "收到申请的日期不能晚于今天")
 	}
 	a.ID = strings.ToLower(NewTrackingCode()) // shown upper-case; typed either way
 	a.Status = AppReceived

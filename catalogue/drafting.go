@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/url"
 	"slices"
@@ -23,14 +24,16 @@ type DraftInput struct {
 	ReplaceValidity string `json:"replace_validity"`
 }
 
-// normalize fills in defaults and checks the input, returning the
-// withholding reason's code.
+// normalizeDraft fills in defaults and checks the input, returning the
+// withholding reason's code. Every problem found is reported, each naming
+// its field (FieldErrors).
 func (s *Service) normalizeDraft(in *DraftInput) (string, error) {
+	var errs []error
 	if in.Kind == "" {
 		in.Kind = KindDocument
 	}
 	if !in.Kind.Valid() {
-		return "", Errorf(EINVALID, "信息类别应为 公文类（document）、非公文类（non_document）、获取保存类（obtained）或 链接（link）")
+		errs = append(errs, FieldErrorf("kind", "信息类别应为 公文类（document）、非公文类（non_document）、获取保存类（obtained）或 链接（link）"))
 	}
 	c := &in.Content
 	c.Title = strings.TrimSpace(c.Title)
@@ -49,28 +52,35 @@ func (s *Service) normalizeDraft(in *DraftInput) (string, error) {
 	if c.SourceURL != "" {
 		u, err := url.Parse(c.SourceURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return "", Errorf(EINVALID, "原文链接应为 http:// 或 https:// 开头的网址")
+			errs = append(errs, FieldErrorf("source_url", "原文链接应为 http:// 或 https:// 开头的网址"))
 		}
 	}
 	if in.Kind == KindLink && c.SourceURL == "" {
-		return "", Errorf(EINVALID, "链接类信息须填写原文链接（source_url）")
+		errs = append(errs, FieldErrorf("source_url", "链接类信息须填写原文链接（source_url）"))
 	}
 	if err := c.Validate(); err != nil {
-		return "", err
+		errs = append(errs, err)
 	}
-	if y := c.FormedAt.Year; y < 1949 || y > s.Today().Year+1 {
-		return "", Errorf(EINVALID, "生成日期 %s 不合理：应在 1949 年至明年之间", c.FormedAt)
+	if y := c.FormedAt.Year; !c.FormedAt.IsZero() && (y < 1949 || y > s.Today().Year+1) {
+		errs = append(errs, FieldErrorf("formed_at", "生成日期 %s 不合理：应在 1949 年至明年之间", c.FormedAt))
 	}
+	reason, err := "", error(nil)
 	if in.Attribute == "" {
 		var why string
 		in.Attribute, why = SuggestAttribute(c.DocType, c.Title)
 		if in.Attribute == Withheld && strings.TrimSpace(in.WithholdReason) == "" {
 			// The drafter chose nothing: say that the suggestion is 不予公开,
 			// not that they chose it without a reason.
-			return "", Errorf(EINVALID, "按文种建议的公开属性为不予公开（%s）：请选择不予公开的理由，或选择其他公开属性", why)
+			err = FieldErrorf("withhold_reason", "按文种建议的公开属性为不予公开（%s）：请选择不予公开的理由，或选择其他公开属性", why)
 		}
 	}
-	return checkAttribute(in.Attribute, in.WithholdReason)
+	if err == nil {
+		reason, err = checkAttribute(in.Attribute, in.WithholdReason)
+	}
+	if err := errors.Join(append(errs, err)...); err != nil {
+		return "", err
+	}
+	return reason, nil
 }
 
 // CreateDraft starts a new entry in the actor's section as a draft.

@@ -42,3 +42,38 @@ func TestDeadlineOnlyForProactive(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateNamesEveryField: the checks of an entry and of an
+// application report every problem at once, each naming its field, so a
+// form can show each message next to its field; the first is still the
+// error's code and message.
+func TestValidateNamesEveryField(t *testing.T) {
+	t.Run("Content", func(t *testing.T) {
+		c := catalogue.Content{Normative: "其他", Validity: "作废"}
+		err := c.Validate()
+		got := catalogue.FieldErrors(err)
+		for _, field := range []string{"title", "organ", "formed_at", "body", "normative", "validity"} {
+			if got[field] == "" {
+				t.Errorf("no message for %s in %v", field, got)
+			}
+		}
+		if catalogue.ErrorCode(err) != catalogue.EINVALID || catalogue.ErrorMessage(err) != got["title"] {
+			t.Errorf("code %s message %q, want invalid and the title's", catalogue.ErrorCode(err), catalogue.ErrorMessage(err))
+		}
+	})
+	t.Run("Application", func(t *testing.T) {
+		a := catalogue.Application{Applicant: catalogue.Applicant{Type: catalogue.ApplicantPerson, IDType: "身份证", Phone: "12"},
+			Request: catalogue.Request{Format: "电子", Channel: "邮寄"}, ReceivedVia: "在线"}
+		got := catalogue.FieldErrors(a.Validate())
+		for _, field := range []string{"name", "id_number", "phone", "description", "address"} {
+			if got[field] == "" {
+				t.Errorf("no message for %s in %v", field, got)
+			}
+		}
+	})
+	t.Run("NoField", func(t *testing.T) {
+		if got := catalogue.FieldErrors(catalogue.Errorf(catalogue.ECONFLICT, "已被修改")); len(got) != 0 {
+			t.Errorf("FieldErrors of an error about no field = %v", got)
+		}
+	})
+}

@@ -1,6 +1,8 @@
 package catalogue
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -117,35 +119,43 @@ type Content struct {
 	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
-// Validate checks the fields the regulation requires of every catalogue entry.
+// Validate checks the fields the regulation requires of every catalogue
+// entry. Every problem is reported, each naming its field (FieldErrors).
 func (c *Content) Validate() error {
+	var errs []error
+	add := func(field, format string, args ...any) { errs = append(errs, FieldErrorf(field, format, args...)) }
 	switch {
 	case strings.TrimSpace(c.Title) == "":
-		return Errorf(EINVALID, "缺少名称（title）")
+		add("title", "缺少名称（title）")
 	case utf8.RuneCountInString(c.Title) > MaxTitleRunes:
-		return Errorf(EINVALID, "名称超过 %d 个字符", MaxTitleRunes)
-	case strings.TrimSpace(c.Organ) == "":
-		return Errorf(EINVALID, "缺少发布机构（organ）")
-	case c.FormedAt.IsZero():
-		return Errorf(EINVALID, "缺少生成日期（formed_at）")
+		add("title", "名称超过 %d 个字符", MaxTitleRunes)
+	}
+	if strings.TrimSpace(c.Organ) == "" {
+		add("organ", "缺少发布机构（organ）")
+	}
+	if c.FormedAt.IsZero() {
+		add("formed_at", "缺少生成日期（formed_at）")
+	}
+	switch {
 	case strings.TrimSpace(c.Body) == "" && len(c.Attachments) == 0 && c.SourceURL == "":
-		return Errorf(EINVALID, "正文（body）和附件（attachments）至少要有一项")
+		add("body", "正文（body）和附件（attachments）至少要有一项")
 	case len(c.Body) > MaxBodyBytes:
-		return Errorf(ETOOLARGE, "正文超过 %d MB", MaxBodyBytes>>20)
-	case utf8.RuneCountInString(c.Summary) > MaxSummaryRunes:
-		return Errorf(EINVALID, "内容概述超过 %d 个字符", MaxSummaryRunes)
+		errs = append(errs, &Error{Code: ETOOLARGE, Field: "body", Message: fmt.Sprintf("正文超过 %d MB", MaxBodyBytes>>20)})
+	}
+	if utf8.RuneCountInString(c.Summary) > MaxSummaryRunes {
+		add("summary", "内容概述超过 %d 个字符", MaxSummaryRunes)
 	}
 	switch c.Normative {
 	case "", NormRegulation, NormNormative:
 	default:
-		return Errorf(EINVALID, "文件类别 %q 不正确，应为 规章 或 行政规范性文件（或不填）", c.Normative)
+		add("normative", "文件类别 %q 不正确，应为 规章 或 行政规范性文件（或不填）", c.Normative)
 	}
 	switch c.Validity {
 	case "", ValidityInForce, ValidityExpired, ValidityAbolished, ValidityRevised:
 	default:
-		return Errorf(EINVALID, "有效性 %q 不正确，应为 有效、失效、废止 或 已修订", c.Validity)
+		add("validity", "有效性 %q 不正确，应为 有效、失效、废止 或 已修订", c.Validity)
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Version is one published state of an entry. Versions are never changed

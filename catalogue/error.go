@@ -25,7 +25,11 @@ const (
 type Error struct {
 	Code    string
 	Message string
-	Err     error // the cause, logged but never shown
+	// Field names the input the message is about by its JSON and form name
+	// (title, formed_at, …), so that a form can show the message next to
+	// it; empty when the message is about the request as a whole.
+	Field string
+	Err   error // the cause, logged but never shown
 }
 
 func (e *Error) Error() string {
@@ -40,6 +44,38 @@ func (e *Error) Unwrap() error { return e.Err }
 // Errorf returns an *Error with the code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldErrorf returns an EINVALID *Error about one input field. Checks that
+// find several problems return them together with errors.Join: ErrorCode
+// and ErrorMessage then give the first, FieldErrors all of them.
+func FieldErrorf(field, format string, args ...any) *Error {
+	return &Error{Code: EINVALID, Message: fmt.Sprintf(format, args...), Field: field}
+}
+
+// FieldErrors returns, by field, the message of every *Error in err's tree
+// that names a field (the first one for each field). Messages about no
+// field are left out.
+func FieldErrors(err error) map[string]string {
+	out := map[string]string{}
+	var walk func(error)
+	walk = func(err error) {
+		switch x := err.(type) {
+		case nil:
+		case *Error:
+			if _, seen := out[x.Field]; x.Field != "" && !seen {
+				out[x.Field] = x.Message
+			}
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				walk(e)
+			}
+		case interface{ Unwrap() error }:
+			walk(x.Unwrap())
+		}
+	}
+	walk(err)
+	return out
 }
 
 // WrapError returns an *Error with the code and message that keeps err as its cause.

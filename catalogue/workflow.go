@@ -323,17 +323,17 @@ func (e *Entry) CanView(actor Actor) bool {
 // reason and returns the reason's code (empty unless withheld).
 func checkAttribute(a Attribute, reason string) (string, error) {
 	if !a.Valid() {
-		return "", Errorf(EINVALID, "公开属性应为 主动公开、依申请公开 或 不予公开")
+		return "", FieldErrorf("attribute", "公开属性应为 主动公开、依申请公开 或 不予公开")
 	}
 	if a != Withheld {
 		return "", nil
 	}
 	if strings.TrimSpace(reason) == "" {
-		return "", Errorf(EINVALID, "不予公开须选择不予公开的理由")
+		return "", FieldErrorf("withhold_reason", "不予公开须选择不予公开的理由")
 	}
 	r, ok := LookupWithholdingReason(reason)
 	if !ok {
-		return "", Errorf(EINVALID, "不予公开的理由 %q 不在规定的理由之中", reason)
+		return "", FieldErrorf("withhold_reason", "不予公开的理由 %q 不在规定的理由之中", reason)
 	}
 	return r.Code, nil
 }

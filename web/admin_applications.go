@@ -86,11 +86,15 @@ func (h *Handler) applicationAct(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/admin/applications/"+id)
 }
 
+// registerFormFields are the fields of the staff form that registers a
+// letter, fax or visit, in the order they appear.
+var registerFormFields = append([]string{"received_via", "received_at"}, applyFormFields...)
+
 func (h *Handler) registerApplicationPage(c *gin.Context) {
-	h.renderAdmin(c, http.StatusOK, "admin_application_new", "登记申请", "applications", gin.H{
-		"Req": applicationRequest{Applicant: catalogue.Applicant{Type: catalogue.ApplicantPerson, IDType: "身份证"},
+	h.renderAdmin(c, http.StatusOK, "admin_application_new", "登记申请", "applications", applyForm{
+		Req: applicationRequest{Applicant: catalogue.Applicant{Type: catalogue.ApplicantPerson, IDType: "身份证"},
 			Request: catalogue.Request{Format: "纸质", Channel: "邮寄"}, ReceivedVia: "信函", ReceivedAt: h.Service.Today().String()},
-		"Choices": appChoices(),
+		Choices: appChoices(),
 	})
 }
 
@@ -101,9 +105,8 @@ func (h *Handler) registerApplication(c *gin.Context) {
 		err = h.Applications.Submit(c.Request.Context(), a, currentStaff(c).User.Name)
 	}
 	if err != nil {
-		h.renderAdmin(c, HTTPStatus(err), "admin_application_new", "登记申请", "applications", gin.H{
-			"Req": req, "Choices": appChoices(), "Error": catalogue.ErrorMessage(err),
-		})
+		h.renderAdmin(c, HTTPStatus(err), "admin_application_new", "登记申请", "applications",
+			applyForm{Req: req, Choices: appChoices()}.withErrors(err, registerFormFields))
 		return
 	}
 	h.reportCache.Clear()

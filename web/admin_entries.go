@@ -21,10 +21,28 @@ type entryForm struct {
 	Keywords string
 	// ReplacesTitle is the title of the entry this one is to replace.
 	ReplacesTitle string
-	Error         string
-	Status        int
-	Choices       formChoices
-	MaxUpload     string
+	// Errors are the messages by field, shown next to each field and
+	// listed in Summary; Error is one about the form as a whole.
+	Errors    formErrors
+	Summary   []fieldError
+	Error     string
+	Status    int
+	Choices   formChoices
+	MaxUpload string
+}
+
+// entryFormFields are the fields of the entry form in the order they
+// appear, for the error summary.
+var entryFormFields = []string{"replace_validity", "kind", "attribute", "withhold_reason", "title", "organ", "formed_at",
+	"doc_no", "doc_type", "category", "topic", "validity", "normative", "effective_at", "keywords", "source_url",
+	"summary", "body", "files"}
+
+// withErrors records err on the form: next to the fields it is about, and
+// at the top for the rest.
+func (f entryForm) withErrors(err error) entryForm {
+	f.Errors, f.Summary, f.Error = formErrorsOf(err, entryFormFields)
+	f.Status = HTTPStatus(err)
+	return f
 }
 
 // formChoices are the lists the entry form offers.
@@ -173,7 +191,7 @@ func (h *Handler) createEntry(c *gin.Context) {
 			return
 		}
 	}
-	h.renderEntryForm(c, entryForm{Action: "/admin/entries", Req: req, Error: catalogue.ErrorMessage(err), Status: HTTPStatus(err)})
+	h.renderEntryForm(c, entryForm{Action: "/admin/entries", Req: req}.withErrors(err))
 }
 
 // editEntryPage shows the form for a draft or returned entry.
@@ -211,7 +229,7 @@ func (h *Handler) updateEntry(c *gin.Context) {
 		}
 	}
 	req.Attachments = e.Draft.Attachments
-	h.renderEntryForm(c, entryForm{Action: "/admin/entries/" + e.ID + "/edit", Entry: e, Req: req, Error: catalogue.ErrorMessage(err), Status: HTTPStatus(err)})
+	h.renderEntryForm(c, entryForm{Action: "/admin/entries/" + e.ID + "/edit", Entry: e, Req: req}.withErrors(err))
 }
 
 // staffEntryPage shows an entry to staff: its fields, deadline, files, review

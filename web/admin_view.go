@@ -91,6 +91,37 @@ func (fe formErrors) InOrder() []fieldError {
 	return out
 }
 
+// formErrorsOf sorts the messages of err for a form whose fields are
+// given in the order they appear: a message about one of them is shown next
+// to it and listed in the summary; whatever is about none of them (or about
+// no field, such as a conflict) is returned as the message about the form
+// as a whole.
+func formErrorsOf(err error, fields []string) (formErrors, []fieldError, string) {
+	fe := formErrors{}
+	if err == nil {
+		return fe, nil, ""
+	}
+	var other []string
+	for f, m := range catalogue.FieldErrors(err) {
+		if slices.Contains(fields, f) {
+			fe[f] = m
+		} else {
+			other = append(other, m)
+		}
+	}
+	var list []fieldError
+	for _, f := range fields {
+		if m, ok := fe[f]; ok {
+			list = append(list, fieldError{f, m})
+		}
+	}
+	if len(list)+len(other) == 0 {
+		return fe, nil, catalogue.ErrorMessage(err)
+	}
+	slices.Sort(other)
+	return fe, list, strings.Join(other, "；")
+}
+
 // set records err against field; errors without a user-facing message
 // (store failures) are not field errors and are returned instead.
 func (fe formErrors) set(field string, err error) error {

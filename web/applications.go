@@ -92,7 +92,7 @@ func (r applicationRequest) application() (*catalogue.Application, error) {
 	if r.ReceivedAt != "" {
 		d, err := catalogue.ParseDate(r.ReceivedAt)
 		if err != nil {
-			return nil, catalogue.Errorf(catalogue.EINVALID, "收到日期应为 YYYY-MM-DD")
+			return nil, catalogue.FieldErrorf("received_at", "收到日期应为 YYYY-MM-DD")
 		}
 		a.ReceivedAt = d
 	}
@@ -169,10 +169,27 @@ func (h *Handler) apiApplication(c *gin.Context) {
 	c.JSON(http.StatusOK, h.toAppJSON(a))
 }
 
+// applyForm is the application form's state: what was typed, and the
+// messages of the last attempt by field (Errors, listed in Summary) and
+// about the form as a whole (Error).
 type applyForm struct {
 	Req     applicationRequest
+	Errors  formErrors
+	Summary []fieldError
 	Error   string
 	Choices gin.H
+}
+
+// applyFormFields are the fields of the public form in the order they
+// appear, for the error summary.
+var applyFormFields = []string{"applicant_type", "org_kind", "name", "id_type", "id_number", "phone", "email", "address",
+	"description", "doc_no", "index_no", "format", "channel"}
+
+// withErrors records err on the form: next to the fields it is about, and
+// at the top for the rest.
+func (f applyForm) withErrors(err error, fields []string) applyForm {
+	f.Errors, f.Summary, f.Error = formErrorsOf(err, fields)
+	return f
 }
 
 func appChoices() gin.H {
@@ -193,7 +210,7 @@ func (h *Handler) applySubmit(c *gin.Context) {
 	req := applicationFromForm(c)
 	a, err := h.submitOnline(c, req)
 	if err != nil {
-		h.render(c, HTTPStatus(err), "apply", "申请政府信息公开", "apply", applyForm{Req: req, Error: catalogue.ErrorMessage(err), Choices: appChoices()})
+		h.render(c, HTTPStatus(err), "apply", "申请政府信息公开", "apply", applyForm{Req: req, Choices: appChoices()}.withErrors(err, applyFormFields))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/apply/"+a.TrackingCode()+"?new=1")

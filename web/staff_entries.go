@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -257,10 +258,14 @@ func (h *Handler) storeUploads(c *gin.Context) ([]catalogue.Attachment, error) {
 		}
 		att, err := h.Service.AddFile(c.Request.Context(), f, fh.Filename)
 		f.Close()
-		if err != nil {
-			if catalogue.ErrorCode(err) == catalogue.ETOOLARGE {
-				return nil, catalogue.Errorf(catalogue.ETOOLARGE, "文件“%s”超过 %s 的上限，请压缩或拆分后重试", fh.Filename, humanSize(h.Service.Settings.MaxUploadBytes))
-			}
+		switch catalogue.ErrorCode(err) {
+		case "":
+		case catalogue.ETOOLARGE:
+			return nil, &catalogue.Error{Code: catalogue.ETOOLARGE, Field: "files",
+				Message: fmt.Sprintf("文件“%s”超过 %s 的上限，请压缩或拆分后重试", fh.Filename, humanSize(h.Service.Settings.MaxUploadBytes))}
+		case catalogue.EINVALID:
+			return nil, &catalogue.Error{Code: catalogue.EINVALID, Field: "files", Message: catalogue.ErrorMessage(err), Err: err}
+		default:
 			return nil, err
 		}
 		out = append(out, att)
@@ -276,29 +281,26 @@ func draftFromForm(f url.Values, req *draftRequest) error {
 	c.Category, c.Topic, c.DocType = get("category"), get("topic"), get("doc_type")
 	c.Summary, c.Body, c.Validity, c.SourceURL = get("summary"), f.Get("body"), get("validity"), get("source_url")
 	c.Keywords, c.Normative = splitKeywords(get("keywords")), get("normative")
-	var err error
-	if c.FormedAt, err = formDate(get("formed_at"), "生成日期"); err != nil {
-		return err
-	}
-	if c.EffectiveAt, err = formDate(get("effective_at"), "生效日期"); err != nil {
-		return err
-	}
+	var errFormed, errEffective error
+	c.FormedAt, errFormed = formDate(get("formed_at"), "formed_at", "生成日期")
+	c.EffectiveAt, errEffective = formDate(get("effective_at"), "effective_at", "生效日期")
 	req.Kind = catalogue.Kind(get("kind"))
 	req.Attribute = catalogue.Attribute(get("attribute"))
 	req.WithholdReason = get("withhold_reason")
 	req.RemoveAttachments = f["remove_attachments"]
 	req.Revision = get("revision")
 	req.Replaces, req.ReplaceValidity = get("replaces"), get("replace_validity")
-	return nil
+	return errors.Join(errFormed, errEffective)
 }
 
-func formDate(s, label string) (catalogue.Date, error) {
+// formDate reads the date typed into field.
+func formDate(s, field, label string) (catalogue.Date, error) {
 	if s == "" {
 		return catalogue.Date{}, nil
 	}
 	d, err := catalogue.ParseDate(s)
 	if err != nil {
-		return d, catalogue.Errorf(catalogue.EINVALID, "%s应为 YYYY-MM-DD 格式的日期", label)
+		return d, catalogue.FieldErrorf(field, "%s应为 YYYY-MM-DD 格式的日期", label)
 	}
 	return d, nil
 }

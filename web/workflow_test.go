@@ -18,6 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
 	"gongkai/catalogue"
 	"gongkai/internal/testenv"
 	"gongkai/search"
@@ -1052,4 +1055,105 @@ func TestNoDeadlineUnlessProactive(t *testing.T) {
 	if _, body := f.page(t, "drafter", http.MethodGet, "/admin/entries/"+withheld.ID, nil, nil); !strings.Contains(body, "不计公开期限") {
 		t.Errorf("the entry page of a 不予公开 entry does not say it has no deadline")
 	}
+}
+
+// mustFieldError checks that the form control with id carries the message
+// want next to it: an element id+"-error" with the message inside the
+// control's .field, named by the control's aria-describedby, the control
+// marked aria-invalid, and a link to the control in the error summary.
+func mustFieldError(t *testing.T, doc *html.Node, id, want string) {
+	t.Helper()
+	byID := func(id string) *html.Node {
+		n := findAll(doc, func(n *html.Node) bool { v, ok := attr(n, "id"); return ok && v == id })
+		if len(n) != 1 {
+			return nil
+		}
+		return n[0]
+	}
+	ctl, msg := byID(id), byID(id+"-error")
+	if ctl == nil || msg == nil {
+		t.Errorf("#%s: control %v, message %v; want both", id, ctl != nil, msg != nil)
+		return
+	}
+	if got := text(msg); !strings.Contains(got, want) {
+		t.Errorf("#%s-error says %q, want %q", id, got, want)
+	}
+	describer := ctl
+	if ctl.Parent != nil && ctl.Parent.DataAtom == atom.Label { // a radio: its group is described
+		describer = ctl.Parent.Parent
+	}
+	if v, _ := attr(describer, "aria-invalid"); v != "true" {
+		t.Errorf("#%s is not aria-invalid", id)
+	}
+	if v, _ := attr(describer, "aria-describedby"); !slices.Contains(strings.Fields(v), id+"-error") {
+		t.Errorf("#%s aria-describedby=%q does not name its message", id, v)
+	}
+	field := msg.Parent
+	if !hasClass(field, "field") || !hasClass(field, "has-error") || len(findAll(field, func(n *html.Node) bool { return n == ctl })) != 1 {
+		t.Errorf("#%s-error is not next to its control in a .field.has-error", id)
+	}
+	links := findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "href"); return n.DataAtom == atom.A && v == "#"+id })
+	if len(links) != 1 || !strings.Contains(text(links[0]), want) {
+		t.Errorf("the error summary has %d links to #%s", len(links), id)
+	}
+}
+
+// TestFormErrorsNextToFields: the entry form, the public application form
+// and the office's registration form show each message next to its field,
+// and list them at the top with links to the fields.
+func TestFormErrorsNextToFields(t *testing.T) {
+	f := newFSWorkflow(t)
+	t.Run("EntryForm", func(t *testing.T) {
+		resp, body := f.page(t, "drafter", http.MethodPost, "/admin/entries", map[string]string{
+			"formed_at": "2026-11-16", "attribute": "不予公开", "summary": "保留的概述", "normative": "其他文件",
+		}, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "保留的概述") {
+			t.Fatalf("an entry without title, body or withholding reason: %d", resp.StatusCode)
+		}
+		doc := MustAccessiblePage(t, []byte(body))
+		mustFieldError(t, doc, "f-title", "缺少名称")
+		mustFieldError(t, doc, "f-body", "正文（body）和附件（attachments）至少要有一项")
+		mustFieldError(t, doc, "f-normative", "文件类别")
+		mustFieldError(t, doc, "f-withhold_reason", "不予公开须选择不予公开的理由")
+		if !strings.Contains(body, "有 4 处需要修改") {
+			t.Errorf("the summary does not count the 4 problems")
+		}
+		if strings.Contains(body, `id="f-organ-error"`) || strings.Contains(body, `id="f-formed_at" name="formed_at" type="date" value="2026-11-16" required aria-invalid`) {
+			t.Errorf("a field without a problem is marked")
+		}
+	})
+	t.Run("EntryFormBadDate", func(t *testing.T) {
+		_, body := f.page(t, "drafter", http.MethodPost, "/admin/entries", map[string]string{
+			"title": "日期有误的通知", "formed_at": "2026-13-45", "body": "正文", "attribute": "依申请公开",
+		}, nil)
+		mustFieldError(t, MustAccessiblePage(t, []byte(body)), "f-formed_at", "生成日期应为 YYYY-MM-DD")
+		if !strings.Contains(body, `<option value="依申请公开" selected>`) {
+			t.Errorf("the attribute chosen is lost when the date is wrong")
+		}
+	})
+	t.Run("ApplicationForm", func(t *testing.T) {
+		form := url.Values{"applicant_type": {"自然人"}, "id_type": {"身份证"}, "id_number": {"11010519491231002X"},
+			"phone": {"12345"}, "description": {"某文件"}, "format": {"电子"}, "channel": {"电子邮件"}}
+		resp, body := f.Do(t, http.MethodPost, "/apply", staffReq{Form: form})
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("a bad application: %d", resp.StatusCode)
+		}
+		doc := MustAccessiblePage(t, body)
+		mustFieldError(t, doc, "a-name", "请填写申请人姓名或名称")
+		mustFieldError(t, doc, "a-phone", "联系电话不正确")
+		mustFieldError(t, doc, "a-email", "选择电子邮件获取时，请填写电子邮箱")
+		form.Set("applicant_type", "其他")
+		_, body = f.Do(t, http.MethodPost, "/apply", staffReq{Form: form})
+		mustFieldError(t, MustAccessiblePage(t, body), "a-applicant_type", "申请人类型应为")
+	})
+	t.Run("RegistrationForm", func(t *testing.T) {
+		resp, body := f.page(t, "office", http.MethodPost, "/admin/applications", map[string]string{
+			"received_via": "信函", "received_at": "2026-11-21", "applicant_type": "自然人", "name": "孙七", "id_type": "护照",
+			"id_number": "E7654321", "phone": "13600000000", "description": "", "format": "纸质", "channel": "自行领取",
+		}, nil)
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("a bad registration: %d", resp.StatusCode)
+		}
+		mustFieldError(t, MustAccessiblePage(t, []byte(body)), "n-description", "请填写所需信息的描述")
+	})
 }
