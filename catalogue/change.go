@@ -75,7 +75,7 @@ func replacementNote(newer *Entry) string {
 	if cur := newer.Current(); cur != nil {
 		title = cur.Content.Title
 	}
-	return fmt.Sprintf("已被《%s》（索引号 %s）替代", strings.Trim(title, "《》"), newer.IndexNo)
+	return fmt.Sprintf("已被%s（索引号 %s）替代", BookTitle(title), newer.IndexNo)
 }
 
 // applyReplacement marks the entry that newer replaces: a new version of it
@@ -153,13 +153,13 @@ func (s *Service) checkReplaces(ctx context.Context, actor Actor, in *DraftInput
 		return err
 	}
 	if !old.IsPublic() {
-		return Errorf(EINVALID, "要替代的条目《%s》没有在公开", old.Draft.Title)
+		return Errorf(EINVALID, "要替代的条目%s没有在公开", BookTitle(old.Draft.Title))
 	}
 	if old.ReplacedBy != "" {
-		return Errorf(ECONFLICT, "条目《%s》已被其他条目替代", old.Draft.Title)
+		return Errorf(ECONFLICT, "条目%s已被其他条目替代", BookTitle(old.Draft.Title))
 	}
 	if actor.Role.NeedsSection() && old.Section != actor.Section {
-		return Errorf(EFORBIDDEN, "只能替代本科室（%s）的条目，《%s》属于%s", actor.Section, old.Draft.Title, orNone(old.Section))
+		return Errorf(EFORBIDDEN, "只能替代本科室（%s）的条目，%s属于%s", actor.Section, BookTitle(old.Draft.Title), orNone(old.Section))
 	}
 	return nil
 }

@@ -1157,3 +1157,27 @@ func TestFormErrorsNextToFields(t *testing.T) {
 		mustFieldError(t, MustAccessiblePage(t, []byte(body)), "n-description", "请填写所需信息的描述")
 	})
 }
+
+// TestReplacementNoteNestedTitle: a replaced entry's version note quotes
+// the new title in 书名号 with the marks inside it made single
+// (GB/T 15834): 已被《关于印发〈…〉的通知》替代, on the public API and pages.
+func TestReplacementNoteNestedTitle(t *testing.T) {
+	f := newFSWorkflow(t)
+	a := f.publish(t, map[string]any{"title": "关于印发《替代测试办法》的通知", "body": "原办法全文"})
+	b := f.publish(t, map[string]any{"title": "关于印发《替代测试办法（修订）》的通知", "body": "修订后的办法全文",
+		"replaces": a.ID, "replace_validity": "失效"})
+	const want = "已被《关于印发〈替代测试办法（修订）〉的通知》（索引号 "
+	_, old := f.publicEntry(t, a.ID)
+	if n := len(old.Versions); n == 0 || !strings.HasPrefix(old.Versions[n-1].Note, want+b.IndexNo+"）替代") {
+		t.Errorf("the replaced entry's versions: %+v, want a note starting %q", old.Versions, want)
+	}
+	if _, page := f.publicGet(t, "/entries/"+a.ID); strings.Contains(page, "《关于印发《") {
+		t.Errorf("the public page nests 《》 inside 《》")
+	}
+	// A refusal that quotes the old title does the same.
+	resp, data := f.Do(t, http.MethodPost, "/api/v1/admin/entries", staffReq{Bearer: f.as(t, "drafter"), JSON: map[string]any{
+		"title": "再次替代", "formed_at": "2026-11-16", "body": "x", "replaces": a.ID}})
+	if msg := errorMessage(data); resp.StatusCode != http.StatusConflict || !strings.Contains(msg, "条目《关于印发〈替代测试办法〉的通知》已被") {
+		t.Errorf("replacing an entry already replaced: %d %q", resp.StatusCode, msg)
+	}
+}
