@@ -242,6 +242,58 @@ func TestBrowserKioskFindAndPrint(t *testing.T) {
 	screenshot(t, ctx, "kiosk-print")
 }
 
+// TestBrowserKioskStartScreen: on a landscape (1920×1080) and a portrait
+// (1080×1920) kiosk the start screen shows the first row of category tiles
+// without scrolling, with no text under 24 px and no target under 48 px.
+func TestBrowserKioskStartScreen(t *testing.T) {
+	f := sharedServer(t)
+	ctx := newBrowser(t)
+	const measure = `(() => {
+		const tile = document.querySelector("a.k-tile").getBoundingClientRect();
+		let font = 1000, target = 1000;
+		for (const el of document.body.querySelectorAll("*")) {
+			const r = el.getBoundingClientRect();
+			if (r.width === 0 || r.height === 0 || el.closest(".skip-link, [hidden]")) { continue; }
+			if ([...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim() !== "")) {
+				font = Math.min(font, parseFloat(getComputedStyle(el).fontSize));
+			}
+			if (el.matches("a, button, input")) { target = Math.min(target, r.width, r.height); }
+		}
+		return [tile.bottom, innerHeight, scrollY, font, target];
+	})()`
+	for _, v := range []struct {
+		name          string
+		width, height int64
+	}{{"Landscape", 1920, 1080}, {"Portrait", 1080, 1920}} {
+		t.Run(v.name, func(t *testing.T) {
+			var m []float64
+			err := chromedp.Do(ctx,
+				chromedp.EmulateViewport(v.width, v.height),
+				chromedp.Navigate(f.URL+"/kiosk"),
+				chromedp.WaitVisible(chromedp.CSS(`.k-keyboard`)),
+				chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+					var err error
+					m, err = chromedp.Run(ctx, chromedp.Evaluate[[]float64](measure))
+					return err
+				}),
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+			screenshot(t, ctx, "kiosk-start-"+strings.ToLower(v.name))
+			if bottom, height, scrolled := m[0], m[1], m[2]; bottom > height || scrolled != 0 {
+				t.Errorf("the first category tiles end at %.0f px, below the %.0f px screen (scrolled %.0f)", bottom, height, scrolled)
+			}
+			if m[3] < 24 {
+				t.Errorf("text of %.1f px, want at least 24", m[3])
+			}
+			if m[4] < 48 {
+				t.Errorf("a touch target of %.0f px, want at least 48", m[4])
+			}
+		})
+	}
+}
+
 // TestBrowserLayout looks at the widths a reader sees: the help when
 // nothing is found, the 名称 column of the catalogue and, on a phone in
 // 大字, the search box are not squeezed.
