@@ -294,6 +294,54 @@ func TestBrowserKioskStartScreen(t *testing.T) {
 	}
 }
 
+// TestBrowserPrintAttachmentAddress: the printed entry, on the public site
+// and from the kiosk, gives each attachment's full address; the kiosk's
+// screen does not show it.
+func TestBrowserPrintAttachmentAddress(t *testing.T) {
+	f := sharedServer(t)
+	ctx := newBrowser(t)
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return err
+		})
+	}
+	rules := f.ID(t, lineRules)
+	want := f.URL + "/files/" + rules + "/"
+	for _, c := range []struct{ name, path, expr string }{
+		{"Entry", "/entries/" + rules, `getComputedStyle(document.querySelector("section.attachments a"), "::after").content`},
+		{"Kiosk", "/kiosk/entries/" + rules, `(e => getComputedStyle(e).display === "none" ? "" : e.innerText)(document.querySelector(".k-print-url"))`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var screen, paper string
+			err := chromedp.Do(ctx,
+				media(""),
+				chromedp.Navigate(f.URL+c.path),
+				chromedp.WaitReady(chromedp.CSS(`main`)),
+				chromedp.Func(func(ctx context.Context, _ *chromedp.Target) (err error) {
+					screen, err = chromedp.Run(ctx, chromedp.Evaluate[string](c.expr))
+					return err
+				}),
+				media("print"),
+				chromedp.Func(func(ctx context.Context, _ *chromedp.Target) (err error) {
+					paper, err = chromedp.Run(ctx, chromedp.Evaluate[string](c.expr))
+					return err
+				}),
+				media(""),
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(paper, want) {
+				t.Errorf("%s printed: attachment address %q, want the full address %s…", c.path, paper, want)
+			}
+			if c.name == "Kiosk" && screen != "" {
+				t.Errorf("%s on the screen shows the address %q", c.path, screen)
+			}
+		})
+	}
+}
+
 // TestBrowserLayout looks at the widths a reader sees: the help when
 // nothing is found, the 名称 column of the catalogue and, on a phone in
 // 大字, the search box are not squeezed.

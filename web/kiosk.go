@@ -119,7 +119,7 @@ func (h *Handler) kioskEntry(c *gin.Context) {
 		return
 	}
 	h.renderKiosk(c, http.StatusOK, "kiosk_entry", p.Content.Title, gin.H{
-		"E": p, "C": p.Content, "PublicURL": h.baseURL(c) + entryURL(p.ID),
+		"E": p, "C": p.Content, "Base": h.baseURL(c), "PublicURL": h.baseURL(c) + entryURL(p.ID),
 	})
 }
 

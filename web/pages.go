@@ -301,7 +301,7 @@ func (h *Handler) entryPage(c *gin.Context) {
 		return
 	}
 	h.render(c, http.StatusOK, "entry", p.Content.Title, "catalogue", gin.H{
-		"E": p, "C": p.Content, "Updated": p.Version > 1, "FromIndex": p.Version == 0,
+		"E": p, "C": p.Content, "Updated": p.Version > 1, "FromIndex": p.Version == 0, "Base": h.baseURL(c),
 	})
 }
 
@@ -346,7 +346,7 @@ func (h *Handler) entryVersionPage(c *gin.Context) {
 		return
 	}
 	h.render(c, http.StatusOK, "entry", v.Content.Title+"（第 "+strconv.Itoa(v.Number)+" 版）", "catalogue", gin.H{
-		"E": p, "C": &v.Content, "Updated": true, "Old": &v.PublicVersionRef,
+		"E": p, "C": &v.Content, "Updated": true, "Old": &v.PublicVersionRef, "Base": h.baseURL(c),
 	})
 }
 

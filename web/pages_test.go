@@ -302,6 +302,19 @@ func TestPages(t *testing.T) {
 		}
 	})
 
+	// On paper a relative /files/… link is no use: the printout gives the
+	// attachment's full address (print.css shows data-print-url).
+	t.Run("EntryPrintsAttachmentAddress", func(t *testing.T) {
+		var e entryJSON
+		f.GetJSON(t, "/api/v1/entries/"+rules, http.StatusOK, &e)
+		if got := printURLs(t, f, "/entries/"+rules); len(got) != 1 || got[0] != f.URL+e.Attachments[0].URL {
+			t.Errorf("entry page print addresses %v, want [%s]", got, f.URL+e.Attachments[0].URL)
+		}
+		if got := printURLs(t, f, "/kiosk/entries/"+rules); len(got) != 1 || got[0] != f.URL+e.Attachments[0].URL {
+			t.Errorf("kiosk entry print addresses %v, want [%s]", got, f.URL+e.Attachments[0].URL)
+		}
+	})
+
 	t.Run("EntryEscapesBody", func(t *testing.T) {
 		doc, body := f.MustPage(t, "/entries/"+f.ID(t, lineStats), http.StatusOK)
 		if !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") || len(findAll(doc, byTag(atom.Script))) != 0 {
@@ -334,6 +347,45 @@ func TestPages(t *testing.T) {
 			t.Errorf("404 page lacks its heading")
 		}
 	})
+}
+
+// printURLs returns the attachment addresses the printout of an entry page
+// gives: data-print-url on the public page, .k-print-url on the kiosk.
+func printURLs(t *testing.T, f *Fixture, path string) []string {
+	t.Helper()
+	resp, body := f.Get(t, path)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, resp.StatusCode)
+	}
+	doc, err := html.Parse(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, n := range findAll(doc, func(n *html.Node) bool { _, ok := attr(n, "data-print-url"); return ok }) {
+		v, _ := attr(n, "data-print-url")
+		out = append(out, v)
+	}
+	for _, n := range findAll(doc, func(n *html.Node) bool { return hasClass(n, "k-print-url") }) {
+		out = append(out, strings.TrimPrefix(text(n), "："))
+	}
+	return out
+}
+
+// TestPrintAddressUsesBaseURL: with a configured public address, the
+// printed attachment addresses use it, as feeds and QR codes do.
+func TestPrintAddressUsesBaseURL(t *testing.T) {
+	f := MustServer(t)
+	f.Handler.BaseURL = "https://gk.example.gov.cn"
+	rules := f.ID(t, lineRules)
+	var e entryJSON
+	f.GetJSON(t, "/api/v1/entries/"+rules, http.StatusOK, &e)
+	want := "https://gk.example.gov.cn" + e.Attachments[0].URL
+	for _, p := range []string{"/entries/" + rules, "/kiosk/entries/" + rules} {
+		if got := printURLs(t, f, p); len(got) != 1 || got[0] != want {
+			t.Errorf("%s: print addresses %v, want [%s]", p, got, want)
+		}
+	}
 }
 
 func TestPagesWithdrawn(t *testing.T) {
