@@ -367,7 +367,7 @@ func (s *ApplicationService) Submit(ctx context.Context, a *Application, actor s
 	a.ID = strings.ToLower(NewTrackingCode()) // shown upper-case; typed either way
 	a.Status = AppReceived
 	a.CreatedAt = s.now().UTC()
-	a.Events = []AppEvent{{At: a.CreatedAt, Actor: actor, Action: "受理", Note: "渠道：" + a.ReceivedVia + "，收到日期 " + a.ReceivedAt.String()}}
+	a.Events = []AppEvent{{At: a.CreatedAt, Actor: actor, Action: "受理", Note: "渠道：" + a.ReceivedVia + "，收到日期 " + a.ReceivedAt.Chinese()}}
 	return s.Store.CreateApplication(ctx, a)
 }
 
@@ -480,7 +480,7 @@ func (s *ApplicationService) Act(ctx context.Context, id, action, actor string, 
 		due, _ := s.Calendar.AddWorkingDays(today, correctionReplyDays)
 		a.Correction = &Correction{AskedAt: today, Items: strings.TrimSpace(r.Items), Due: due}
 		a.Status = AppCorrection
-		note = "补正事项：" + a.Correction.Items + "；补正期限 " + due.String()
+		note = "补正事项：" + a.Correction.Items + "；补正期限 " + due.Chinese()
 	case "corrected":
 		if a.Status != AppCorrection {
 			return nil, Errorf(ECONFLICT, "该申请没有在等待补正")
@@ -490,7 +490,7 @@ func (s *ApplicationService) Act(ctx context.Context, id, action, actor string, 
 		}
 		a.Correction.ReceivedAt = day
 		a.Status = AppReceived
-		note = "补正材料收到，答复期限自 " + day.String() + " 重新计算"
+		note = "补正材料收到，答复期限自" + day.Chinese() + "重新计算"
 	case "no-correction":
 		if a.Status != AppCorrection {
 			return nil, Errorf(ECONFLICT, "该申请没有在等待补正")
@@ -511,7 +511,7 @@ func (s *ApplicationService) Act(ctx context.Context, id, action, actor string, 
 		due, _ := s.Calendar.AddWorkingDays(day, s.thirdPartyDays())
 		a.Consults = append(a.Consults, Consultation{StartedAt: day, Party: strings.TrimSpace(r.Party), Due: due})
 		a.Status = AppThirdParty
-		note = "征求 " + r.Party + " 意见，答复期限 " + due.String() + "（所需时间不计入答复期限）"
+		note = "征求 " + r.Party + " 意见，答复期限 " + due.Chinese() + "（所需时间不计入答复期限）"
 	case "consulted":
 		if a.Status != AppThirdParty {
 			return nil, Errorf(ECONFLICT, "该申请没有在征求第三方意见")
@@ -522,7 +522,7 @@ func (s *ApplicationService) Act(ctx context.Context, id, action, actor string, 
 		}
 		c.RepliedAt = day
 		a.Status = AppReceived
-		note = "第三方于 " + day.String() + " 答复"
+		note = "第三方于" + day.Chinese() + "答复"
 	case "extend":
 		if a.Extension != nil {
 			return nil, Errorf(ECONFLICT, "答复期限只能延长一次")

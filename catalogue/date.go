@@ -86,6 +86,15 @@ func (d Date) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
 }
 
+// Chinese formats the date as Chinese text writes it, 2026年12月29日, or ""
+// when unset. (ISO stays for machines: JSON, <input type=date>, datetime.)
+func (d Date) Chinese() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d年%d月%d日", d.Year, int(d.Month), d.Day)
+}
+
 // MarshalJSON writes the date as "YYYY-MM-DD" ("" when unset).
 func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 

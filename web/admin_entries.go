@@ -242,9 +242,10 @@ func (h *Handler) staffEntryPage(c *gin.Context) {
 		return
 	}
 	suggested, why := catalogue.SuggestAttribute(e.Draft.DocType, e.Draft.Title)
+	deadline, _ := h.Service.Deadline(e)
 	h.renderAdmin(c, http.StatusOK, "admin_entry", e.Draft.Title, "entries", gin.H{
 		"E": e, "J": h.toStaffEntryJSON(e, actor), "Choices": h.choices(),
-		"Suggested": suggested, "SuggestedWhy": why,
+		"Suggested": suggested, "SuggestedWhy": why, "Deadline": deadline.Date,
 	})
 }
 

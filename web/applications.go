@@ -24,53 +24,55 @@ const (
 
 // appJSON is the public view of an application: its progress, never the
 // applicant's personal data.
+// Its dates are catalogue.Date, which JSON writes as YYYY-MM-DD and the
+// pages as 2026年12月29日.
 type appJSON struct {
-	TrackingCode string    `json:"tracking_code"`
-	Status       string    `json:"status"`
-	StatusLabel  string    `json:"status_label"`
-	ReceivedAt   string    `json:"received_at"`
-	DueAt        string    `json:"due_at,omitempty"`
-	Correction   *corrJSON `json:"correction,omitempty"`
-	Extension    *extJSON  `json:"extension,omitempty"`
-	Outcome      *outJSON  `json:"outcome,omitempty"`
+	TrackingCode string         `json:"tracking_code"`
+	Status       string         `json:"status"`
+	StatusLabel  string         `json:"status_label"`
+	ReceivedAt   catalogue.Date `json:"received_at"`
+	DueAt        catalogue.Date `json:"due_at,omitzero"`
+	Correction   *corrJSON      `json:"correction,omitempty"`
+	Extension    *extJSON       `json:"extension,omitempty"`
+	Outcome      *outJSON       `json:"outcome,omitempty"`
 }
 
 type corrJSON struct {
-	AskedAt    string `json:"asked_at"`
-	Items      string `json:"items"`
-	Due        string `json:"due"`
-	ReceivedAt string `json:"received_at,omitempty"`
+	AskedAt    catalogue.Date `json:"asked_at"`
+	Items      string         `json:"items"`
+	Due        catalogue.Date `json:"due"`
+	ReceivedAt catalogue.Date `json:"received_at,omitzero"`
 }
 
 type extJSON struct {
-	Days int    `json:"days"`
-	At   string `json:"at"`
+	Days int            `json:"days"`
+	At   catalogue.Date `json:"at"`
 }
 
 type outJSON struct {
-	Code    string   `json:"code"`
-	Label   string   `json:"label"`
-	Note    string   `json:"note,omitempty"`
-	Holder  string   `json:"holder,omitempty"`
-	Entries []string `json:"entries,omitempty"`
-	At      string   `json:"at"`
+	Code    string         `json:"code"`
+	Label   string         `json:"label"`
+	Note    string         `json:"note,omitempty"`
+	Holder  string         `json:"holder,omitempty"`
+	Entries []string       `json:"entries,omitempty"`
+	At      catalogue.Date `json:"at"`
 }
 
 func (h *Handler) toAppJSON(a *catalogue.Application) appJSON {
-	out := appJSON{TrackingCode: a.TrackingCode(), Status: a.Status, StatusLabel: catalogue.AppStatusLabel(a.Status), ReceivedAt: a.ReceivedAt.String()}
+	out := appJSON{TrackingCode: a.TrackingCode(), Status: a.Status, StatusLabel: catalogue.AppStatusLabel(a.Status), ReceivedAt: a.ReceivedAt}
 	if a.Status != catalogue.AppAnswered {
 		if d := h.Applications.Due(a); !d.Stopped {
-			out.DueAt = d.Date.String()
+			out.DueAt = d.Date
 		}
 	}
 	if c := a.Correction; c != nil {
-		out.Correction = &corrJSON{AskedAt: c.AskedAt.String(), Items: c.Items, Due: c.Due.String(), ReceivedAt: c.ReceivedAt.String()}
+		out.Correction = &corrJSON{AskedAt: c.AskedAt, Items: c.Items, Due: c.Due, ReceivedAt: c.ReceivedAt}
 	}
 	if e := a.Extension; e != nil {
-		out.Extension = &extJSON{Days: e.Days, At: e.At.String()}
+		out.Extension = &extJSON{Days: e.Days, At: e.At}
 	}
 	if ans := a.Answer; ans != nil {
-		out.Outcome = &outJSON{Code: ans.Outcome, Label: catalogue.OutcomeText(ans.Outcome), Note: ans.Note, Holder: ans.Holder, At: ans.At.String()}
+		out.Outcome = &outJSON{Code: ans.Outcome, Label: catalogue.OutcomeText(ans.Outcome), Note: ans.Note, Holder: ans.Holder, At: ans.At}
 		for _, id := range ans.EntryIDs {
 			out.Outcome.Entries = append(out.Outcome.Entries, entryURL(id))
 		}
@@ -330,8 +332,9 @@ func (h *Handler) toStaffAppJSON(a *catalogue.Application) staffAppJSON {
 
 // appListItem is a line of the staff list: no personal data.
 type appListItem struct {
-	ID, Code, Status, StatusLabel, ReceivedAt, Due, Description string
-	Overdue                                                     bool
+	ID, Code, Status, StatusLabel, Description string
+	ReceivedAt, Due                            catalogue.Date
+	Overdue                                    bool
 }
 
 func (h *Handler) listApplications(c *gin.Context) ([]appListItem, error) {
@@ -363,9 +366,9 @@ func (h *Handler) listApplications(c *gin.Context) ([]appListItem, error) {
 			}
 			return -1
 		case !ao:
-			return strings.Compare(a.Due, b.Due)
+			return a.Due.Compare(b.Due)
 		}
-		return strings.Compare(b.ReceivedAt, a.ReceivedAt)
+		return b.ReceivedAt.Compare(a.ReceivedAt)
 	})
 	return out, err
 }

@@ -4,8 +4,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"gongkai/catalogue"
 )
 
 // TestApplications applies on the public site and through the API, follows
@@ -255,4 +261,80 @@ func TestApplicationsOnDashboard(t *testing.T) {
 	if _, body := f.page(t, "leader", http.MethodGet, "/admin", nil, nil); strings.Contains(body, "依申请公开") {
 		t.Errorf("the leader's dashboard shows applications")
 	}
+}
+
+// isoDate is a date written the machine way, YYYY-MM-DD.
+var isoDate = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
+
+// mustChineseDates checks that the readable text of a page writes dates as
+// 2026年12月29日 and that each date shown is a <time> carrying the ISO date
+// (which stays in JSON, <input type=date> values and datetime).
+func mustChineseDates(t *testing.T, name string, body []byte, want ...string) {
+	t.Helper()
+	doc := MustAccessiblePage(t, body)
+	for _, n := range findAll(doc, func(n *html.Node) bool { return n.DataAtom != atom.Pre && n.DataAtom != atom.Textarea }) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.TextNode && isoDate.MatchString(c.Data) {
+				t.Errorf("%s: an ISO date in the text: %q", name, strings.TrimSpace(c.Data))
+			}
+		}
+	}
+	times := map[string]string{}
+	for _, n := range findAll(doc, byTag(atom.Time)) {
+		dt, _ := attr(n, "datetime")
+		times[text(n)] = dt
+	}
+	for _, w := range want { // "2026-12-18": shown as <time datetime="2026-12-18">2026年12月18日</time>
+		d := catalogue.MustParseDate(w)
+		if times[d.Chinese()] != w {
+			t.Errorf("%s: no <time datetime=%q>%s</time>; times %v", name, w, d.Chinese(), times)
+		}
+	}
+}
+
+// TestDatesInChinese: the application pages and the staff pages write
+// dates as 2026年12月29日, in <time datetime="2026-12-29">.
+func TestDatesInChinese(t *testing.T) {
+	f := newFSWorkflow(t)
+	resp, body := f.Do(t, http.MethodPost, "/api/v1/admin/applications", staffReq{Bearer: f.as(t, "office"), JSON: map[string]string{
+		"applicant_type": "自然人", "name": "赵六", "id_type": "护照", "id_number": "E12345678", "phone": "13700000000",
+		"description": "某文件", "format": "纸质", "channel": "自行领取", "received_via": "信函", "received_at": "2026-11-16"}})
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("register: %d %s", resp.StatusCode, body)
+	}
+	var app struct {
+		ID       string `json:"id"`
+		Progress struct {
+			TrackingCode string `json:"tracking_code"`
+			DueAt        string `json:"due_at"`
+		} `json:"progress"`
+	}
+	mustJSON(t, body, &app)
+	if app.Progress.DueAt != "2026-12-14" {
+		t.Errorf("the API's due date %q, want ISO 2026-12-14", app.Progress.DueAt)
+	}
+	resp, body = f.Do(t, http.MethodPost, "/api/v1/admin/applications/"+app.ID+"/correction", staffReq{Bearer: f.as(t, "office"), JSON: map[string]any{"items": "请写明文件名称"}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("correction: %d %s", resp.StatusCode, body)
+	}
+	_, body = f.Do(t, http.MethodGet, "/apply/"+app.Progress.TrackingCode, staffReq{})
+	mustChineseDates(t, "status page", body, "2026-11-16", "2026-11-20")
+	_, page := f.page(t, "office", http.MethodGet, "/admin/applications/"+app.ID, nil, nil)
+	mustChineseDates(t, "staff application page", []byte(page), "2026-11-16")
+	if !strings.Contains(page, `type="date" value="2026-11-20"`) {
+		t.Errorf("the date inputs lose their ISO value")
+	}
+	_, page = f.page(t, "office", http.MethodGet, "/admin/applications", nil, nil)
+	mustChineseDates(t, "staff application list", []byte(page), "2026-11-16")
+
+	e := f.create(t, "drafter", map[string]any{"formed_at": "2026-10-26"}) // due 2026-11-23
+	_, page = f.page(t, "drafter", http.MethodGet, "/admin/entries/"+e.ID, nil, nil)
+	mustChineseDates(t, "staff entry page", []byte(page), "2026-10-26", "2026-11-23")
+	if !strings.Contains(page, `应于 <strong><time datetime="2026-11-23">2026年11月23日</time></strong> 前公开`) {
+		t.Errorf("the entry page does not give its deadline in Chinese")
+	}
+	_, page = f.page(t, "drafter", http.MethodGet, "/admin", nil, nil)
+	mustChineseDates(t, "dashboard", []byte(page), "2026-11-27")
+	_, page = f.page(t, "admin", http.MethodGet, "/admin/users", nil, nil)
+	mustChineseDates(t, "accounts", []byte(page))
 }
