@@ -180,6 +180,10 @@ type applyForm struct {
 	Summary []fieldError
 	Error   string
 	Choices gin.H
+	// Code is the tracking code typed into the status form, and
+	// CodeError what is wrong with it.
+	Code      string
+	CodeError string
 }
 
 // applyFormFields are the fields of the public form in the order they
@@ -201,9 +205,13 @@ func appChoices() gin.H {
 
 // applyPage shows the application form.
 func (h *Handler) applyPage(c *gin.Context) {
-	req := applicationRequest{Applicant: catalogue.Applicant{Type: catalogue.ApplicantPerson, IDType: "身份证"},
+	h.render(c, http.StatusOK, "apply", "申请政府信息公开", "apply", applyForm{Req: newApplicationRequest(), Choices: appChoices()})
+}
+
+// newApplicationRequest is what the empty public form starts with.
+func newApplicationRequest() applicationRequest {
+	return applicationRequest{Applicant: catalogue.Applicant{Type: catalogue.ApplicantPerson, IDType: "身份证"},
 		Request: catalogue.Request{Format: "电子", Channel: "在线"}}
-	h.render(c, http.StatusOK, "apply", "申请政府信息公开", "apply", applyForm{Req: req, Choices: appChoices()})
 }
 
 // applySubmit takes the form: on success the status page with the tracking
@@ -218,19 +226,37 @@ func (h *Handler) applySubmit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/apply/"+a.TrackingCode()+"?new=1")
 }
 
-// applyStatus shows an application's progress by its tracking code.
+// applyStatus shows an application's progress by its tracking code. A
+// code typed into the form (/apply-status?code=) that is empty or unknown
+// brings the form back with the message next to the field.
 func (h *Handler) applyStatus(c *gin.Context) {
 	code := c.Param("code")
-	if code == "" {
-		code = c.Query("code")
+	fromForm := code == ""
+	if fromForm {
+		code = strings.TrimSpace(c.Query("code"))
+		if code == "" {
+			h.trackFormAgain(c, http.StatusBadRequest, code, "请填写申请查询码：提交申请后页面上显示的 12 位字母和数字")
+			return
+		}
 	}
 	a, err := h.Applications.Store.Application(c.Request.Context(), code)
+	if fromForm && catalogue.IsNotFound(err) {
+		h.trackFormAgain(c, http.StatusNotFound, code, "没有找到查询码为“"+code+"”的申请，请核对后重新输入")
+		return
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
 	h.render(c, http.StatusOK, "apply_status", "申请办理进度", "apply", gin.H{"A": h.toAppJSON(a), "New": c.Query("new") == "1", "Guide": h.Service.Settings.Guide})
+}
+
+// trackFormAgain shows the application page again with msg next to the
+// tracking-code field of its status form.
+func (h *Handler) trackFormAgain(c *gin.Context, status int, code, msg string) {
+	f := applyForm{Req: newApplicationRequest(), Choices: appChoices(), Code: code, CodeError: msg}
+	h.render(c, status, "apply", "查询办理进度", "apply", f)
 }
 
 // guidePage is the 政府信息公开指南, from the settings.

@@ -338,3 +338,44 @@ func TestDatesInChinese(t *testing.T) {
 	_, page = f.page(t, "admin", http.MethodGet, "/admin/users", nil, nil)
 	mustChineseDates(t, "accounts", []byte(page))
 }
+
+// TestApplyStatusCodeForm: the status form sent without a code, or with
+// one that matches nothing, comes back with the message next to the field,
+// not a 404 page.
+func TestApplyStatusCodeForm(t *testing.T) {
+	f := newFSWorkflow(t)
+	for name, c := range map[string]struct {
+		query, want string
+		status      int
+	}{
+		"Empty":   {"code=", "请填写申请查询码", http.StatusBadRequest},
+		"Blank":   {"code=++", "请填写申请查询码", http.StatusBadRequest},
+		"NoCode":  {"", "请填写申请查询码", http.StatusBadRequest},
+		"Unknown": {"code=ABCD1234EFGH", "没有找到查询码为“ABCD1234EFGH”的申请", http.StatusNotFound},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resp, body := f.Do(t, http.MethodGet, "/apply-status?"+c.query, staffReq{})
+			if resp.StatusCode != c.status {
+				t.Errorf("status %d, want %d", resp.StatusCode, c.status)
+			}
+			doc := MustAccessiblePage(t, body)
+			mustFieldError(t, doc, "t-code", c.want)
+			if !strings.Contains(string(body), `action="/apply"`) {
+				t.Errorf("the page is not the application form")
+			}
+		})
+	}
+	t.Run("Known", func(t *testing.T) {
+		resp, body := f.Do(t, http.MethodPost, "/api/v1/applications", staffReq{JSON: map[string]string{
+			"applicant_type": "自然人", "name": "钱九", "id_type": "护照", "id_number": "E1", "phone": "13500000000",
+			"description": "某文件", "format": "电子", "channel": "在线"}})
+		var created struct {
+			Code string `json:"tracking_code"`
+		}
+		mustJSON(t, body, &created)
+		resp, body = f.Do(t, http.MethodGet, "/apply-status?code=+"+created.Code+"+", staffReq{})
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "申请办理进度") {
+			t.Errorf("a known code typed with spaces: %d", resp.StatusCode)
+		}
+	})
+}
