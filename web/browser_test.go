@@ -385,6 +385,40 @@ func TestBrowserLayout(t *testing.T) {
 	}
 }
 
+// TestBrowserCurrentNavItem: the menu marks the current section by more
+// than its colour (a bar under it) in the normal and high-contrast modes.
+func TestBrowserCurrentNavItem(t *testing.T) {
+	f := sharedServer(t)
+	ctx := newBrowser(t)
+	const bars = `[...document.querySelectorAll(".site-nav a")].map(a =>
+		(a.getAttribute("aria-current") === "page" ? "current:" : "") + parseFloat(getComputedStyle(a).borderBottomWidth)).join(" ")`
+	for _, mode := range []struct{ name, cookie string }{{"Normal", ""}, {"HighContrast", "contrast"}} {
+		t.Run(mode.name, func(t *testing.T) {
+			var got string
+			err := chromedp.Do(ctx,
+				chromedp.EmulateViewport(1280, 900),
+				chromedp.Navigate(f.URL+"/healthz"),
+				chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+					_, err := chromedp.Run(ctx, chromedp.Evaluate[any](fmt.Sprintf(`document.cookie = "gk_prefs=%s; path=/"`, mode.cookie)))
+					return err
+				}),
+				chromedp.Navigate(f.URL+"/catalogue"),
+				chromedp.Func(func(ctx context.Context, _ *chromedp.Target) (err error) {
+					got, err = chromedp.Run(ctx, chromedp.Evaluate[string](bars))
+					return err
+				}),
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// 首页 信息公开目录 检索 申请公开 公开指南, on /catalogue.
+			if got != "0 current:5 0 0 0" {
+				t.Errorf("menu items' bottom bars %q, want only the current one (信息公开目录) marked: \"0 current:5 0 0 0\"", got)
+			}
+		})
+	}
+}
+
 // axeResult is what axe.run reports, as much as the test reads.
 type axeResult struct {
 	Violations []struct {
