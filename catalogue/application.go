@@ -277,8 +277,16 @@ func (a *Application) Validate() error {
 	if !slices.Contains(IDTypes, ap.IDType) {
 		add("id_type", "证件类型应为：%s", strings.Join(IDTypes, "、"))
 	}
-	if ap.IDType == "身份证" && ap.IDNumber != "" && !validResidentID(ap.IDNumber) {
+	switch {
+	case ap.IDNumber == "":
+	case ap.IDType == "身份证" && !validResidentID(ap.IDNumber):
 		add("id_number", "身份证号码不正确：应为 18 位，最后一位是数字或 X，并符合校验规则")
+	case ap.IDType == "统一社会信用代码":
+		if err := ValidCreditCode(ap.IDNumber); err != nil {
+			add("id_number", "%s", ErrorMessage(err))
+		} else {
+			ap.IDNumber = NormalizeOrganCode(ap.IDNumber)
+		}
 	}
 	if ap.Phone != "" && !looksLikePhone(ap.Phone) {
 		add("phone", "联系电话不正确：请填写手机号或带区号的固定电话")

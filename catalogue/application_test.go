@@ -98,12 +98,43 @@ func TestApplicationValidate(t *testing.T) {
 		"address":     {func(a *catalogue.Application) { a.Request.Channel = "邮寄" }, "通信地址"},
 		"format":      {func(a *catalogue.Application) { a.Request.Format = "光盘" }, "载体形式"},
 		"description": {func(a *catalogue.Application) { a.Request.Description = strings.Repeat("长", 2001) }, "过长"},
+		"credit code check": {func(a *catalogue.Application) {
+			a.Applicant.Type, a.Applicant.OrgKind = catalogue.ApplicantOrg, "商业企业"
+			a.Applicant.IDType, a.Applicant.IDNumber = "统一社会信用代码", "91440200MA4UXXXX0X"
+		}, "统一社会信用代码“91440200MA4UXXXX0X”的校验码（最后一位）不正确"},
+		"credit code length": {func(a *catalogue.Application) {
+			a.Applicant.IDType, a.Applicant.IDNumber = "统一社会信用代码", "91440200MA4UXXXX0"
+		}, "应为 18 位"},
 	} {
 		a := validApplication()
 		a.ReceivedVia = "在线"
 		c.edit(a)
 		if err := a.Validate(); err == nil || !strings.Contains(catalogue.ErrorMessage(err), c.want) {
 			t.Errorf("%s: %v, want a message with %q", name, err, c.want)
+		}
+	}
+}
+
+// TestApplicationCreditCode: an organisation's 统一社会信用代码 is checked
+// by its GB 32100-2015 check character and kept as written on the licence.
+func TestApplicationCreditCode(t *testing.T) {
+	for code, want := range map[string]string{
+		"91350100M000100Y43":   "91350100M000100Y43", // the standard's example
+		"91440200MA4UXXXX0F":   "91440200MA4UXXXX0F",
+		"9144 0200-ma4uxxxx0f": "91440200MA4UXXXX0F", // spaces, a hyphen, lower case
+	} {
+		a := validApplication()
+		a.ReceivedVia = "在线"
+		a.Applicant.Type, a.Applicant.OrgKind = catalogue.ApplicantOrg, "商业企业"
+		a.Applicant.IDType, a.Applicant.IDNumber = "统一社会信用代码", code
+		if err := a.Validate(); err != nil || a.Applicant.IDNumber != want {
+			t.Errorf("%s: %v, kept as %q; want valid, %q", code, err, a.Applicant.IDNumber, want)
+		}
+	}
+	for _, code := range []string{"91440200MA4UXXXX0X", "91440200MA4UXXXX0", "91440200MA4UXXXXOF", "914402AAMA4UXXXX0F", "91440200MA4UXXXX0Ｆ中"} {
+		err := catalogue.ValidCreditCode(code)
+		if catalogue.ErrorCode(err) != catalogue.EINVALID || !strings.Contains(catalogue.ErrorMessage(err), "统一社会信用代码") {
+			t.Errorf("ValidCreditCode(%q) = %v, want EINVALID naming the 统一社会信用代码", code, err)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // MaxIndexSerial is the largest serial of the five-digit 后段码.
@@ -62,6 +63,21 @@ func ValidOrganCode(code string) error {
 	return Errorf(EINVALID, "机构代码 %q 应为 9 位组织机构代码或 18 位统一社会信用代码", code)
 }
 
+// ValidCreditCode checks an 18-character 统一社会信用代码 (GB 32100-2015) by
+// its character set, administrative division and check character, as an
+// applicant organisation gives it. Spaces, hyphens and lower case are
+// tolerated, as in ValidOrganCode.
+func ValidCreditCode(code string) error {
+	c := NormalizeOrganCode(code)
+	switch n := utf8.RuneCountInString(c); {
+	case n != 18:
+		return Errorf(EINVALID, "统一社会信用代码应为 18 位数字或大写字母，“%s”是 %d 位", strings.TrimSpace(code), n)
+	case len(c) != n:
+		return Errorf(EINVALID, "统一社会信用代码只由数字和大写字母组成，“%s”含有其他字符", strings.TrimSpace(code))
+	}
+	return validCreditCode(c)
+}
+
 // validOrganizationCode checks a GB 11714 code: eight digits or capital
 // letters and a check character, 0–9 or X.
 func validOrganizationCode(c string) error {
@@ -105,15 +121,15 @@ func validCreditCode(c string) error {
 	for i, w := range weights {
 		v := strings.IndexByte(creditCodeChars, c[i])
 		if v < 0 {
-			return Errorf(EINVALID, "统一社会信用代码 %q 第 %d 位 %q 不是有效字符", c, i+1, c[i])
+			return Errorf(EINVALID, "统一社会信用代码“%s”的第 %d 位“%c”不是有效字符（不使用 I、O、S、V、Z）", c, i+1, c[i])
 		}
 		if i >= 2 && i < 8 && v > 9 {
-			return Errorf(EINVALID, "统一社会信用代码 %q 第 3–8 位应为行政区划代码（数字）", c)
+			return Errorf(EINVALID, "统一社会信用代码“%s”的第 3–8 位应为行政区划代码（数字）", c)
 		}
 		sum += v * w
 	}
 	if c[17] != creditCodeChars[(31-sum%31)%31] {
-		return Errorf(EINVALID, "统一社会信用代码 %q 的校验码不正确，请核对", c)
+		return Errorf(EINVALID, "统一社会信用代码“%s”的校验码（最后一位）不正确，请按营业执照或登记证书核对", c)
 	}
 	return nil
 }

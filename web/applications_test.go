@@ -58,7 +58,7 @@ func TestApplications(t *testing.T) {
 	var created struct{ TrackingCode, ReceivedAt, DueAt string }
 	resp, body = f.Do(t, http.MethodPost, "/api/v1/applications", staffReq{JSON: map[string]string{
 		"applicant_type": "法人或其他组织", "org_kind": "科研机构", "name": "某研究院", "id_type": "统一社会信用代码",
-		"id_number": "12440200MB2C00000X", "phone": "0751-8888888", "description": "2025年度政府信息公开工作年度报告的原始数据",
+		"id_number": "12440200MB2C00000Y", "phone": "0751-8888888", "description": "2025年度政府信息公开工作年度报告的原始数据",
 		"format": "纸质", "channel": "自行领取"}})
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("apply by API: %d %s", resp.StatusCode, body)
@@ -378,4 +378,31 @@ func TestApplyStatusCodeForm(t *testing.T) {
 			t.Errorf("a known code typed with spaces: %d", resp.StatusCode)
 		}
 	})
+}
+
+// TestApplyCreditCode: an organisation's 统一社会信用代码 with a wrong GB
+// 32100 check character is refused, on the form next to the field and by
+// the API; the right one is accepted.
+func TestApplyCreditCode(t *testing.T) {
+	f := newFSWorkflow(t)
+	form := url.Values{"applicant_type": {"法人或其他组织"}, "org_kind": {"商业企业"}, "name": {"某有限公司"},
+		"id_type": {"统一社会信用代码"}, "id_number": {"91440200MA4UXXXX0X"}, "phone": {"0751-8888888"},
+		"description": {"某项目的批复"}, "format": {"电子"}, "channel": {"在线"}}
+	resp, body := f.Do(t, http.MethodPost, "/apply", staffReq{Form: form})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a wrong check character by form: %d", resp.StatusCode)
+	}
+	mustFieldError(t, MustAccessiblePage(t, body), "a-id_number", "统一社会信用代码“91440200MA4UXXXX0X”的校验码（最后一位）不正确")
+	in := map[string]string{}
+	for k := range form {
+		in[k] = form.Get(k)
+	}
+	resp, body = f.Do(t, http.MethodPost, "/api/v1/applications", staffReq{JSON: in})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(errorMessage(body), "校验码") {
+		t.Errorf("a wrong check character by API: %d %s", resp.StatusCode, body)
+	}
+	in["id_number"] = "91440200MA4UXXXX0F"
+	if resp, body = f.Do(t, http.MethodPost, "/api/v1/applications", staffReq{JSON: in}); resp.StatusCode != http.StatusCreated {
+		t.Errorf("a valid 统一社会信用代码: %d %s", resp.StatusCode, body)
+	}
 }

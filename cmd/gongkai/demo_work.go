@@ -85,11 +85,11 @@ var demoApplications = []struct {
 }{
 	{catalogue.Applicant{Type: catalogue.ApplicantPerson, Name: "演示申请人甲", IDType: "身份证", IDNumber: "11010519491231002X", Phone: "13800000001"},
 		"2025年本市工业企业技术改造专项资金的分配结果", 30, "disclose", "已通过电子邮件发送相关文件。"},
-	{catalogue.Applicant{Type: catalogue.ApplicantOrg, OrgKind: "商业企业", Name: "演示科技有限公司", IDType: "统一社会信用代码", IDNumber: "91440200MA00000000", Phone: "0751-0000002"},
+	{catalogue.Applicant{Type: catalogue.ApplicantOrg, OrgKind: "商业企业", Name: "演示科技有限公司", IDType: "统一社会信用代码", IDNumber: "91440200MA0000000C", Phone: "0751-0000002"},
 		"本公司申报的技术改造项目的专家评审意见", 25, "partial", "评审专家个人信息已作区分处理。"},
 	{catalogue.Applicant{Type: catalogue.ApplicantPerson, Name: "演示申请人乙", IDType: "身份证", IDNumber: "11010519491231002X", Phone: "13800000003"},
 		"某化工厂的环境影响评价报告", 12, "unable_not_held", "请向生态环境主管部门申请。"},
-	{catalogue.Applicant{Type: catalogue.ApplicantOrg, OrgKind: "法律服务机构", Name: "演示律师事务所", IDType: "统一社会信用代码", IDNumber: "31440000MD0000000X", Phone: "0751-0000004"},
+	{catalogue.Applicant{Type: catalogue.ApplicantOrg, OrgKind: "法律服务机构", Name: "演示律师事务所", IDType: "统一社会信用代码", IDNumber: "31440000MD0000000E", Phone: "0751-0000004"},
 		"2024年以来本局作出的行政处罚决定书", 3, "", ""},
 }
 
