@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"gongkai/catalogue"
@@ -47,10 +48,14 @@ const (
 	FieldDocType  = "doc_type"
 	FieldValidity = "validity"
 	FieldYear     = "year" // year of formed_at, e.g. "2019"
-	// FieldFacets holds the five facet values of a document in one
-	// doc-values field, each behind its FacetPrefix, so computing facets
-	// decodes one doc-value chunk per hit instead of five.
-	FieldFacets    = "facets"
+	// FieldFacets holds a document's five facet values as one term, a
+	// FacetTuple, in a doc-values field, read once per index snapshot by
+	// package search to count facets.
+	FieldFacets = "facets"
+	// FieldOrder holds a document's place in the date order of the
+	// catalogue (newest 发布日期 first, then 生成日期, then id) as an OrderKey
+	// in a doc-values field, read once per index snapshot by package search.
+	FieldOrder     = "order"
 	FieldStatus    = "status"
 	FieldAttribute = "attribute"
 	FieldSection   = "section"
@@ -63,14 +68,60 @@ const (
 	FieldDueAt       = "due_at" // staff index only
 )
 
-// The prefixes of the values in FieldFacets.
+// The positions of the facets in a FacetTuple.
 const (
-	FacetCategory = "c:"
-	FacetTopic    = "t:"
-	FacetOrgan    = "o:"
-	FacetDocType  = "d:"
-	FacetYear     = "y:"
+	FacetCategory = iota
+	FacetTopic
+	FacetOrgan
+	FacetDocType
+	FacetYear
+	facetCount
 )
+
+// facetSep separates the values of a FacetTuple; it cannot occur in one.
+const facetSep = "\x1f"
+
+// FacetTuple joins the facet values of a document in the order of the
+// Facet positions; an empty value stands for none.
+func FacetTuple(category, topic, organ, docType, year string) string {
+	vals := [facetCount]string{category, topic, organ, docType, year}
+	for i, v := range vals {
+		vals[i] = strings.ReplaceAll(v, facetSep, " ")
+	}
+	return strings.Join(vals[:], facetSep)
+}
+
+// orderDate is how OrderKey writes a date: fixed width, so keys compare
+// as their dates do.
+const orderDate = "20060102150405"
+
+// OrderKey is the FieldOrder value of a document: its 发布日期, its
+// 生成日期 and its id, each behind a separator.
+func OrderKey(published, formed time.Time, id string) string {
+	date := func(t time.Time) string {
+		if t.IsZero() {
+			return strings.Repeat("0", len(orderDate))
+		}
+		return t.UTC().Format(orderDate)
+	}
+	return date(published) + facetSep + date(formed) + facetSep + id
+}
+
+// SplitOrderKey returns the dates (as written) and the id of an OrderKey.
+func SplitOrderKey(k string) (published, formed, id string) {
+	published, rest, _ := strings.Cut(k, facetSep)
+	formed, id, _ = strings.Cut(rest, facetSep)
+	return published, formed, id
+}
+
+// SplitFacetTuple returns the facet values of a FacetTuple by position.
+func SplitFacetTuple(t string) (vals [facetCount]string) {
+	for i := range vals {
+		v, rest, _ := strings.Cut(t, facetSep)
+		vals[i], t = v, rest
+	}
+	return vals
+}
 
 // docType is the one document type of the mapping; anything else falls to
 // the disabled default mapping and is not indexed.
@@ -123,20 +174,12 @@ func (d *Document) record() record {
 	if !d.FormedAt.IsZero() {
 		r[FieldYear] = strconv.Itoa(d.FormedAt.Year())
 	}
-	var facets []string
-	for _, fv := range []struct{ prefix, v string }{
-		{FacetCategory, d.Category}, {FacetTopic, d.Topic}, {FacetOrgan, d.Organ}, {FacetDocType, d.DocType},
-	} {
-		if fv.v != "" {
-			facets = append(facets, fv.prefix+fv.v)
-		}
-	}
+	year := ""
 	if !d.FormedAt.IsZero() {
-		facets = append(facets, FacetYear+strconv.Itoa(d.FormedAt.Year()))
+		year = strconv.Itoa(d.FormedAt.Year())
 	}
-	if len(facets) > 0 {
-		r[FieldFacets] = facets
-	}
+	r[FieldFacets] = FacetTuple(d.Category, d.Topic, d.Organ, d.DocType, year)
+	r[FieldOrder] = OrderKey(d.PublishedAt, d.FormedAt, d.ID)
 	str(FieldStatus, d.Status)
 	str(FieldAttribute, d.Attribute)
 	str(FieldSection, d.Section)

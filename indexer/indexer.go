@@ -36,7 +36,7 @@ import (
 // tokenizer, the filters or the way documents are mapped change in a way
 // the fingerprints below cannot see; indexes of another version are
 // rebuilt. Dictionary and mapping changes are detected by themselves.
-const Version = 1
+const Version = 3 // 2: facets as one tuple per document; 3: the date order key
 
 // versionKey is where an index records what built it (Bleve internal data).
 var versionKey = []byte("gongkai.version")

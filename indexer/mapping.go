@@ -112,6 +112,7 @@ func NewMappingFor(a Analysis) mapping.IndexMapping {
 		doc.AddFieldMappingsAt(name, exact(true, false))
 	}
 	doc.AddFieldMappingsAt(FieldFacets, exact(false, true))
+	doc.AddFieldMappingsAt(FieldOrder, exact(false, true))
 	// The staff index's status counts read doc values.
 	for _, name := range []string{FieldStatus, FieldAttribute, FieldSection, FieldKind} {
 		doc.AddFieldMappingsAt(name, exact(true, true))

@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -17,7 +18,7 @@ func TestVersionMismatchRebuilds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := x.Bleve().GetInternal(versionKey); string(got) != want || !strings.HasPrefix(want, "v1 dict:") {
+	if got, _ := x.Bleve().GetInternal(versionKey); string(got) != want || !strings.HasPrefix(want, fmt.Sprintf("v%d dict:", Version)) {
 		t.Fatalf("new index records version %q, want %q", got, want)
 	}
 	if err := x.Index(t.Context(), Document{ID: "a", Title: "通知"}); err != nil {

@@ -16,9 +16,10 @@ import (
 // catalogue operations on it. The public index is only ever fed public
 // records, so everything it can return is public.
 type Index struct {
-	idx  *indexer.Index
-	dir  string
-	opts indexer.Options
+	idx     *indexer.Index
+	dir     string
+	opts    indexer.Options
+	columns columnCache // of the latest snapshot searched (columns.go)
 }
 
 // OpenIndex opens or creates the index at dir. fresh is true when the index

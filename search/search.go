@@ -30,8 +30,9 @@ const (
 // facetFields are the facets returned with results, with how many values
 // each shows.
 var facetFields = []struct {
-	name, prefix string
-	size         int
+	name string
+	pos  int // in the indexer.FacetTuple
+	size int
 }{
 	{"category", indexer.FacetCategory, 30},
 	{"topic", indexer.FacetTopic, 30},
@@ -40,9 +41,10 @@ var facetFields = []struct {
 	{"doc_type", indexer.FacetDocType, 30},
 }
 
-// facetTerms bounds the distinct values counted across all facets; far
-// more than a catalogue has (organs are the many ones).
-const facetTerms = 20000
+// facetTuples bounds the distinct facet tuples counted for one search: far
+// more than a catalogue has (150k entries of the corpus have about ten
+// thousand), so every count is exact.
+const facetTuples = 1 << 20
 
 var storedFields = []string{
 	indexer.FieldIndexNo, indexer.FieldTitle, indexer.FieldDocNo, indexer.FieldOrgan,
@@ -103,6 +105,10 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 
 	req := bleve.NewSearchRequestOptions(root, q.Size, (q.Page-1)*q.Size, false)
 	req.Fields = storedFields
+	hl := q.Highlight && !parsed.Empty()
+	if hl {
+		req.Fields = append(storedFields[:len(storedFields):len(storedFields)], indexer.FieldBody)
+	}
 	// Every sort key beyond the score is read for every hit, not only for the
 	// page shown: at 150k entries tie-breakers on a date and _id cost more
 	// than the search itself, so relevance sorts by score alone (ties keep
@@ -117,21 +123,12 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	default:
 		req.SortBy([]string{"-_score"})
 	}
-	if q.Facets {
-		req.AddFacet(indexer.FieldFacets, bleve.NewFacetRequest(indexer.FieldFacets, facetTerms))
-	}
-	if q.Highlight && !parsed.Empty() {
-		req.Highlight = bleve.NewHighlightWithStyle(SnippetHighlighter)
-		req.Highlight.AddField(indexer.FieldTitle)
-		req.Highlight.AddField(indexer.FieldBody)
-	}
-
-	sr, err := x.idx.Bleve().SearchInContext(ctx, req)
+	sr, facetResult, err := x.collect(ctx, req, root, q)
 	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return nil, err
-		}
-		return nil, catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+		return nil, err
+	}
+	if hl {
+		highlight(sr.Hits, x.queryTerms(parsed))
 	}
 	res := &Result{Total: sr.Total, Page: q.Page, Size: q.Size, Took: time.Since(start), Exact: exact}
 	for _, dm := range sr.Hits {
@@ -142,36 +139,163 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		res.Exact = ""
 	}
 	if q.Facets {
-		res.Facets = splitFacets(sr.Facets[indexer.FieldFacets])
+		res.Facets = splitFacets(facetResult)
 	}
 	return res, nil
 }
 
-// splitFacets turns the counts of the combined facet field into the five
-// facets: each value under its prefix, most frequent first (years newest
-// first), cut to the facet's size.
+// collect runs req, counting facets when q asks for them and keeping the
+// date order itself, from the index's columns (columns.go); it falls back
+// to Bleve's facets and sorting where there are no columns.
+func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, root query.Query, q Query) (*bleve.SearchResult, *search.FacetResult, error) {
+	if !q.Facets && q.Sort != SortDate {
+		sr, err := x.run(ctx, req)
+		return sr, nil, err
+	}
+	cc := &columnCollector{cache: &x.columns, facets: q.Facets}
+	ordered := *req
+	if q.Sort == SortDate {
+		cc.order = req.From + req.Size
+		ordered.Size, ordered.From = 0, 0
+		ordered.Score = "none"
+		ordered.Sort = nil
+		ordered.SortBy([]string{"-_score"})
+		ordered.Fields = nil
+	}
+	sr, err := x.run(cc.withCollecting(ctx), &ordered)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !cc.used {
+		// No columns: Bleve sorts, and counts in a second search.
+		sr, err := x.run(ctx, req)
+		if err != nil || !q.Facets {
+			return sr, nil, err
+		}
+		fr := bleve.NewSearchRequestOptions(root, 0, 0, false)
+		fr.AddFacet(indexer.FieldFacets, bleve.NewFacetRequest(indexer.FieldFacets, facetTuples))
+		fsr, err := x.run(ctx, fr)
+		if err != nil {
+			return nil, nil, err
+		}
+		return sr, fsr.Facets[indexer.FieldFacets], nil
+	}
+	var facets *search.FacetResult
+	if q.Facets {
+		facets = cc.facetResult()
+	}
+	if cc.order == 0 {
+		return sr, facets, nil
+	}
+	// The page, fetched by id and put in the order of the ranks.
+	ids := cc.page(req.From)
+	out := &bleve.SearchResult{Total: cc.total, Hits: search.DocumentMatchCollection{}}
+	if len(ids) == 0 {
+		return out, facets, nil
+	}
+	page := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	page.Fields = req.Fields
+	page.Score = "none"
+	psr, err := x.run(ctx, page)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := make(map[string]*search.DocumentMatch, len(psr.Hits))
+	for _, h := range psr.Hits {
+		byID[h.ID] = h
+	}
+	for _, id := range ids {
+		if h, ok := byID[id]; ok { // gone since, if not
+			out.Hits = append(out.Hits, h)
+		}
+	}
+	return out, facets, nil
+}
+
+func (x *Index) run(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	sr, err := x.idx.Bleve().SearchInContext(ctx, req)
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, err
+		}
+		return nil, catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+	}
+	return sr, nil
+}
+
+// highlight cuts the title and body fragments of one page's hits
+// (snippet.go), from their stored text.
+func highlight(hits search.DocumentMatchCollection, terms []string) {
+	for _, h := range hits {
+		frags := search.FieldFragmentMap{}
+		for field, n := range map[string]int{indexer.FieldTitle: 1, indexer.FieldBody: 2} {
+			text, _ := h.Fields[field].(string)
+			if f := snippets(text, terms, n); len(f) > 0 {
+				frags[field] = f
+			}
+		}
+		delete(h.Fields, indexer.FieldBody) // read for the snippets only
+		h.Fragments = frags
+	}
+}
+
+// queryTerms returns the analysed terms of what the user typed, folded as
+// the index folds them, for marking in snippets.
+func (x *Index) queryTerms(p ParsedText) []string {
+	analyzer := x.idx.Bleve().Mapping().AnalyzerNamed(x.idx.QueryAnalyzer())
+	if analyzer == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, text := range append(append([]string{}, p.Words...), p.Phrases...) {
+		for _, tok := range analyzer.Analyze([]byte(text)) {
+			t := string(tok.Term)
+			if t == "" || seen[t] {
+				continue
+			}
+			seen[t] = true
+			out = append(out, foldTerm(t))
+		}
+	}
+	// Longer terms first, so that where terms overlap the longer is marked.
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// splitFacets turns the counts of facet tuples into the five facets: each
+// value with the sum of the counts of the tuples holding it, most frequent
+// first (years newest first), cut to the facet's size.
 func splitFacets(fr *search.FacetResult) map[string][]FacetValue {
 	out := make(map[string][]FacetValue, len(facetFields))
-	for _, f := range facetFields {
-		out[f.name] = []FacetValue{}
+	counts := make([]map[string]int, len(facetFields))
+	for i := range facetFields {
+		counts[i] = map[string]int{}
 	}
-	if fr == nil || fr.Terms == nil {
-		return out
-	}
-	for _, t := range fr.Terms.Terms() {
-		for _, f := range facetFields {
-			if v, ok := strings.CutPrefix(t.Term, f.prefix); ok {
-				out[f.name] = append(out[f.name], FacetValue{Value: v, Count: t.Count})
-				break
+	if fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			vals := indexer.SplitFacetTuple(t.Term)
+			for i, f := range facetFields {
+				if v := vals[f.pos]; v != "" {
+					counts[i][v] += t.Count
+				}
 			}
 		}
 	}
-	for _, f := range facetFields {
-		vals := out[f.name]
+	for i, f := range facetFields {
+		vals := make([]FacetValue, 0, len(counts[i]))
+		for v, n := range counts[i] {
+			vals = append(vals, FacetValue{Value: v, Count: n})
+		}
 		if f.name == "year" {
 			sort.Slice(vals, func(i, j int) bool { return vals[i].Value > vals[j].Value })
 		} else {
-			sort.SliceStable(vals, func(i, j int) bool { return vals[i].Count > vals[j].Count })
+			sort.Slice(vals, func(i, j int) bool {
+				if vals[i].Count != vals[j].Count {
+					return vals[i].Count > vals[j].Count
+				}
+				return vals[i].Value < vals[j].Value
+			})
 		}
 		if len(vals) > f.size {
 			vals = vals[:f.size]

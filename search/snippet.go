@@ -1,31 +1,232 @@
 package search
 
 import (
-	"github.com/blevesearch/bleve/v2/registry"
-	"github.com/blevesearch/bleve/v2/search/highlight"
-	htmlformat "github.com/blevesearch/bleve/v2/search/highlight/format/html"
-	"github.com/blevesearch/bleve/v2/search/highlight/fragmenter/simple"
-	simplehl "github.com/blevesearch/bleve/v2/search/highlight/highlighter/simple"
+	"html"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+
+	"gongkai/indexer/analysis/t2s"
 )
 
-// SnippetHighlighter is the highlighter of result lists: Bleve's HTML
-// highlighter (text escaped, matches in <mark>) with fragments short enough
-// to scan, about two lines of Chinese text.
-const SnippetHighlighter = "gongkai_snippet"
+// Snippets are cut here rather than by Bleve's highlighter, from the page's
+// hits only: asking Bleve to highlight makes it keep the term positions of
+// every hit and run the query again, which cost more than the search when
+// a word matches thousands of entries. The query's analysed terms are found
+// in the text folded as the analyzer folds it (traditional to simplified,
+// full width to half, lower case), and marked in the original text.
 
-// snippetRunes is the length of one fragment in characters.
+// snippetRunes is the length of one fragment in characters: about two
+// lines of Chinese text.
 const snippetRunes = 90
 
-func newSnippetHighlighter(_ map[string]any, cache *registry.Cache) (highlight.Highlighter, error) {
-	formatter, err := cache.FragmentFormatterNamed(htmlformat.Name)
-	if err != nil {
-		return nil, err
+// maxMatches bounds the matches considered in one text, and maxTextBytes
+// the text searched (about 20,000 Chinese characters, more than nearly
+// every law has), so a long text costs no more than a short one.
+const (
+	maxMatches   = 256
+	maxTextBytes = 64 << 10
+)
+
+var (
+	t2sOnce   sync.Once
+	t2sFilter *t2s.CharFilter
+)
+
+// foldText folds text as the analyzer folds terms, keeping every byte
+// where it was: traditional characters to simplified ones of the same
+// length, and letters to lower case (full-width ones to full-width lower
+// case). Full-width letters and digits stay full width: a term is looked
+// for in both widths (termVariants).
+func foldText(text string) string {
+	t2sOnce.Do(func() {
+		if f, err := t2s.New(); err == nil {
+			t2sFilter = f
+		}
+	})
+	if t2sFilter != nil {
+		text = t2sFilter.String(text)
 	}
-	return simplehl.NewHighlighter(simple.NewFragmenter(snippetRunes), formatter, " … "), nil
+	b := []byte(text)
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c >= 'A' && c <= 'Z':
+			b[i] = c + 'a' - 'A'
+		case c == 0xEF && i+2 < len(b) && b[i+1] == 0xBC && b[i+2] >= 0xA1 && b[i+2] <= 0xBA:
+			// Ａ–Ｚ (EF BC A1–BA) to ａ–ｚ (EF BD 81–9A).
+			b[i+1], b[i+2] = 0xBD, b[i+2]-0xA1+0x81
+			i += 2
+		}
+	}
+	return string(b)
 }
 
-func init() {
-	if err := registry.RegisterHighlighter(SnippetHighlighter, newSnippetHighlighter); err != nil {
-		panic(err)
+// termVariants returns a folded term as typed and, if it has letters,
+// digits or signs, with them in full width.
+func termVariants(term string) []string {
+	full := strings.Map(func(r rune) rune {
+		if r > ' ' && r < 0x7F {
+			return r - '!' + '！'
+		}
+		return r
+	}, term)
+	if full == term {
+		return []string{term}
 	}
+	return []string{term, full}
+}
+
+// foldTerm folds an analysed term the way the index does, for termVariants.
+func foldTerm(term string) string {
+	return strings.Map(func(r rune) rune {
+		if (r >= 0xFF00 && r <= 0xFFEF) || r == 0x3000 {
+			if s := width.Fold.String(string(r)); utf8.RuneCountInString(s) == 1 {
+				r, _ = utf8.DecodeRuneInString(s)
+			}
+		}
+		return unicode.ToLower(r)
+	}, foldText(term))
+}
+
+// span is a run of marked bytes, [start, end).
+type span struct{ start, end int }
+
+// findTerms returns where the terms occur in folded, merged where they
+// overlap or touch, in order; at most maxMatches of them.
+func findTerms(folded string, terms []string) []span {
+	var found []span
+	for _, term := range terms {
+		for _, t := range termVariants(term) {
+			for at := 0; at < len(folded) && len(found) < maxMatches*4; {
+				i := strings.Index(folded[at:], t)
+				if i < 0 {
+					break
+				}
+				found = append(found, span{at + i, at + i + len(t)})
+				at += i + len(t)
+			}
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].start < found[j].start })
+	var merged []span
+	for _, s := range found {
+		if n := len(merged); n > 0 && s.start <= merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, s.end)
+			continue
+		}
+		merged = append(merged, s)
+		if len(merged) >= maxMatches {
+			break
+		}
+	}
+	return merged
+}
+
+// snippets returns up to n fragments of text with the terms in <mark>,
+// HTML-escaped, best first: the windows of snippetRunes characters holding
+// the most different terms, then the most matches. Text shorter than a
+// fragment is one fragment; none if no term occurs.
+func snippets(text string, terms []string, n int) []string {
+	if text == "" || len(terms) == 0 {
+		return nil
+	}
+	if len(text) > maxTextBytes {
+		cut := maxTextBytes
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	folded := foldText(text)
+	spans := findTerms(folded, terms)
+	if len(spans) == 0 {
+		return nil
+	}
+	type window struct {
+		start, end    int // bytes
+		first, last   int // spans inside: [first, last)
+		kinds, counts int
+	}
+	var windows []window
+	for i, s := range spans {
+		// Start a little before the match, so it reads in context; take
+		// characters from before it when the text ends sooner.
+		start := back(text, s.start, snippetRunes/6)
+		end, short := forward(text, start, snippetRunes)
+		if short > 0 {
+			start = back(text, start, short)
+		}
+		w := window{start: start, end: end, first: i}
+		seen := map[string]bool{}
+		j := i
+		for ; j < len(spans) && spans[j].end <= end; j++ {
+			seen[folded[spans[j].start:spans[j].end]] = true
+		}
+		w.last, w.kinds, w.counts = j, len(seen), j-i
+		windows = append(windows, w)
+	}
+	sort.SliceStable(windows, func(a, b int) bool {
+		if windows[a].kinds != windows[b].kinds {
+			return windows[a].kinds > windows[b].kinds
+		}
+		return windows[a].counts > windows[b].counts
+	})
+	var out []string
+	var taken []window
+	for _, w := range windows {
+		if len(out) == n {
+			break
+		}
+		overlaps := false
+		for _, t := range taken {
+			if w.start < t.end && t.start < w.end {
+				overlaps = true
+				break
+			}
+		}
+		if overlaps || w.last == w.first {
+			continue
+		}
+		taken = append(taken, w)
+		out = append(out, markup(text, spans[w.first:w.last], w.start, w.end))
+	}
+	return out
+}
+
+// back returns the offset n characters before at, or 0.
+func back(text string, at, n int) int {
+	for ; n > 0 && at > 0; n-- {
+		_, size := utf8.DecodeLastRuneInString(text[:at])
+		at -= size
+	}
+	return at
+}
+
+// forward returns the offset n characters after at, and how many of them
+// the text did not have.
+func forward(text string, at, n int) (int, int) {
+	for ; n > 0 && at < len(text); n-- {
+		_, size := utf8.DecodeRuneInString(text[at:])
+		at += size
+	}
+	return at, n
+}
+
+// markup writes text[start:end] escaped, with the spans in <mark>.
+func markup(text string, spans []span, start, end int) string {
+	var b strings.Builder
+	at := start
+	for _, s := range spans {
+		b.WriteString(html.EscapeString(text[at:s.start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[s.start:s.end]))
+		b.WriteString("</mark>")
+		at = s.end
+	}
+	b.WriteString(html.EscapeString(text[at:end]))
+	return strings.TrimSpace(b.String())
 }
