@@ -108,7 +108,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer, en
 	}
 	m := NewMain(c, stdout, stderr)
 	defer m.Close()
-	if err := m.OpenOffline(ctx); err != nil {
+	if err := m.OpenForReindex(ctx); err != nil {
 		return err
 	}
 	return m.Reindex(ctx)
