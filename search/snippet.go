@@ -48,10 +48,10 @@ func foldText(text string) string {
 			t2sFilter = f
 		}
 	})
-	if t2sFilter != nil {
-		text = t2sFilter.String(text)
-	}
 	b := []byte(text)
+	if t2sFilter != nil {
+		b = t2sFilter.Filter(b) // b itself when there is nothing to convert
+	}
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; {
 		case c >= 'A' && c <= 'Z':

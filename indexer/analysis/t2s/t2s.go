@@ -67,6 +67,14 @@ func init() {
 type converter struct {
 	cc    *opencc.OpenCC
 	chars map[rune]rune
+	// has marks the characters of chars (all in the BMP), so the scan of a
+	// text costs a bit test per character rather than a map lookup.
+	has [1 << 16 / 64]uint64
+}
+
+// traditional reports whether r has a simplified form.
+func (c *converter) traditional(r rune) bool {
+	return r < 1<<16 && c.has[r>>6]&(1<<(r&63)) != 0
 }
 
 var (
@@ -102,6 +110,7 @@ func load() (*converter, error) {
 				s, size := utf8.DecodeRuneInString(out)
 				if size == len(out) && s != r && s != utf8.RuneError {
 					c.chars[r] = s
+					c.has[r>>6] |= 1 << (r & 63)
 				}
 			}
 		}
@@ -132,7 +141,7 @@ func (c *converter) convert(input []byte) []byte {
 			if !unicode.Is(unicode.Han, r) {
 				break
 			}
-			if _, ok := c.chars[r]; ok {
+			if c.traditional(r) {
 				traditional = true
 			}
 			j += size
@@ -180,7 +189,7 @@ func (c *converter) firstTraditional(input []byte) int {
 			continue
 		}
 		r, size := utf8.DecodeRune(input[i:])
-		if _, ok := c.chars[r]; ok {
+		if c.traditional(r) {
 			return i
 		}
 		i += size
