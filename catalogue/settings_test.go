@@ -91,7 +91,7 @@ func TestParseSettings(t *testing.T) {
 	errs := map[string]struct{ json, want string }{
 		"ErrSyntax":        {`{"agency": `, "不是有效的 JSON"},
 		"ErrUnknownField":  {`{"publish_workingdays": 10}`, `未知的字段 "publish_workingdays"`},
-		"ErrBadCode":       {`{"agency": {"name": "某局", "code": "11440200007041827X"}}`, "校验码不正确"},
+		"ErrBadCode":       {`{"agency": {"name": "某局", "code": "11440200007041827X"}}`, "校验码（最后一位）不正确"},
 		"ErrNoCategories":  {`{"categories": []}`, "目录分类不能为空"},
 		"ErrZeroDeadline":  {`{"application_answer_working_days": 0}`, "依申请公开答复期限应为 1–100 个工作日"},
 		"ErrDuplicateName": {`{"organs": [{"name": "韶关市工业和信息化局", "code": "007041825"}]}`, "重复出现"},

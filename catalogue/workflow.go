@@ -235,6 +235,9 @@ func (e *Entry) Allows(actor Actor, act Action) (Status, error) {
 		if actor.Role == RoleSectionChief && !e.Kind.PublishedBySection() {
 			return "", Errorf(EFORBIDDEN, "%s由公开办发布，科室负责人只能发布非公文类和获取保存类信息", e.Kind.Label())
 		}
+		if actor.Role == RoleOffice && e.Kind.PublishedBySection() {
+			return "", Errorf(EFORBIDDEN, "%s由本科室负责人发布，公开办发布公文类信息和链接", e.Kind.Label())
+		}
 	case ActArchive:
 		if e.Attribute == Proactive {
 			return "", Errorf(ECONFLICT, "主动公开的信息应当发布，不能归档")

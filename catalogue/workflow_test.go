@@ -45,10 +45,13 @@ func TestAllows(t *testing.T) {
 				add(catalogue.StatusPublished, catalogue.ActRevise, who, catalogue.StatusDraft)
 			}
 			// Withdrawal needs a published version: none of these has one.
+			// 公文类 and links are published by the office, 非公文类 and
+			// 获取保存类 by the section (seed 003).
 			if attr == catalogue.Proactive {
-				add(catalogue.StatusApproved, catalogue.ActPublish, "office", catalogue.StatusPublished)
 				if kind == catalogue.KindNonDocument || kind == catalogue.KindObtained {
 					add(catalogue.StatusApproved, catalogue.ActPublish, "chief", catalogue.StatusPublished)
+				} else {
+					add(catalogue.StatusApproved, catalogue.ActPublish, "office", catalogue.StatusPublished)
 				}
 			} else {
 				add(catalogue.StatusApproved, catalogue.ActArchive, "office", catalogue.StatusArchived)

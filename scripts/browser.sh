@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure the browser tests have what they need and prints two lines:
 # the Chromium binary and axe-core's axe.min.js. Installs Debian's chromium
-# when it is missing (as root, or with sudo), and the pinned axe-core from
-# the npm registry into the cache; later runs only print the paths.
+# and a Chinese font when they are missing (as root, or with sudo), and the
+# pinned axe-core from the npm registry into the cache; later runs only
+# print the paths.
 set -euo pipefail
 
 axe_version="4.10.3"
@@ -16,6 +17,15 @@ if [ -z "$chromium" ]; then
   $sudo apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >&2
   chromium="$(command -v chromium)"
+fi
+
+# Without a Chinese font every character of a screenshot is an empty box.
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "browser.sh: installing a Chinese font from Debian (fonts-wqy-microhei)" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq fonts-wqy-microhei >&2
 fi
 
 axedir="$cache/axe-core-$axe_version"
