@@ -206,3 +206,20 @@ func TestHighlightMarksTheWordInTheOriginalText(t *testing.T) {
 	}
 	t.Fatalf("report1954 not found: %v", res.Hits)
 }
+
+func TestShortTitle(t *testing.T) {
+	for title, want := range map[string]string{
+		"中华人民共和国档案法":            "档案法",
+		"中華人民共和國檔案法":            "档案法",
+		"中华人民共和国行政复议法（2017年修正）": "行政复议法",
+		"政府信息公开条例(试行)":          "政府信息公开条例",
+		"上海市 数据条例":              "上海市数据条例",
+		"ＡＢＣ管理办法":               "abc管理办法",
+		"中华人民共和国":               "",
+		"关于印发《档案法》宣传方案的通知":      "关于印发《档案法》宣传方案的通知",
+	} {
+		if got := indexer.ShortTitle(title); got != want {
+			t.Errorf("ShortTitle(%q) = %q, want %q", title, got, want)
+		}
+	}
+}

@@ -3,10 +3,13 @@ package indexer
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 
 	"gongkai/catalogue"
 	"gongkai/indexer/analysis/pinyin"
+	"gongkai/indexer/analysis/t2s"
 )
 
 // Document is what the index holds of one catalogue entry. The public index
@@ -34,6 +37,11 @@ const (
 	// substring matching (package pinyin): indexed only.
 	FieldTitlePinyin   = "title_py"
 	FieldTitleInitials = "title_pyi"
+
+	// FieldShortTitle is the title without the 中华人民共和国 of a national
+	// law and without a closing parenthesis (ShortTitle), folded, indexed
+	// only: a query that is a law's short name (档案法) finds the law first.
+	FieldShortTitle = "short_title"
 
 	// Exact values (keyword fields).
 	FieldIndexNo   = "index_no"    // 索引号 as written
@@ -89,6 +97,44 @@ func FacetTuple(category, topic, organ, docType, year string) string {
 		vals[i] = strings.ReplaceAll(v, facetSep, " ")
 	}
 	return strings.Join(vals[:], facetSep)
+}
+
+// ShortTitle returns the name people use for a title: without the
+// 中华人民共和国 that opens a national law's title and without a closing
+// parenthesis ((2020年修订), （试行）), folded to simplified, half-width,
+// lower-case characters without spaces. "" if nothing is left.
+func ShortTitle(title string) string {
+	s := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\u3000' || r == '\t' {
+			return -1
+		}
+		if r >= '！' && r <= '～' {
+			r = r - '！' + '!'
+		}
+		return unicode.ToLower(r)
+	}, foldT2S(title))
+	s = strings.TrimPrefix(s, "中华人民共和国")
+	if strings.HasSuffix(s, ")") {
+		if i := strings.LastIndex(s, "("); i > 0 {
+			s = s[:i]
+		}
+	}
+	return s
+}
+
+var (
+	t2sOnce sync.Once
+	t2sConv *t2s.CharFilter
+)
+
+// foldT2S turns traditional characters into simplified ones, as the
+// analyzers do.
+func foldT2S(s string) string {
+	t2sOnce.Do(func() { t2sConv, _ = t2s.New() })
+	if t2sConv == nil {
+		return s
+	}
+	return t2sConv.String(s)
 }
 
 // orderDate is how OrderKey writes a date: fixed width, so keys compare
@@ -148,6 +194,7 @@ func (d *Document) record() record {
 		}
 	}
 	str(FieldTitle, d.Title)
+	str(FieldShortTitle, ShortTitle(d.Title))
 	if d.Title != "" {
 		full, initials := pinyin.Of(d.Title)
 		str(FieldTitlePinyin, full)

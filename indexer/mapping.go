@@ -103,6 +103,7 @@ func NewMappingFor(a Analysis) mapping.IndexMapping {
 		f.DocValues = docValues
 		return f
 	}
+	doc.AddFieldMappingsAt(FieldShortTitle, exact(false, false))
 	doc.AddFieldMappingsAt(FieldIndexNo, exact(true, false))
 	doc.AddFieldMappingsAt(FieldDocNo, exact(true, false))
 	doc.AddFieldMappingsAt(FieldDocNoNorm, exact(false, false))

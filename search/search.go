@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -78,7 +79,10 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 				text = bleve.NewDisjunctionQuery(text, py)
 			}
 		}
-		if ex, label := exactQuery(q.Text); ex != nil {
+		if st := shortTitleQuery(q.Text); st != nil && text != nil {
+			text = bleve.NewDisjunctionQuery(st, text)
+		}
+		if ex, label := exactQuery(simplified(q.Text)); ex != nil {
 			exact = label
 			if text == nil {
 				text = ex
@@ -135,7 +139,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		res.Hits = append(res.Hits, toHit(dm))
 	}
 	// Say so only when the first hit really carries the number asked for.
-	if exact != "" && (len(res.Hits) == 0 || q.Page != 1 || q.Sort != SortRelevance || !carriesNumber(res.Hits[0], q.Text)) {
+	if exact != "" && (len(res.Hits) == 0 || q.Page != 1 || q.Sort != SortRelevance || !carriesNumber(res.Hits[0], simplified(q.Text))) {
 		res.Exact = ""
 	}
 	if q.Facets {
@@ -386,6 +390,30 @@ func pinyinQuery(text string) query.Query {
 		alts = append(alts, mp)
 	}
 	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// boostShortTitle lifts an entry whose short title is the query (档案法
+// for 中华人民共和国档案法) above those that only mention it, as the
+// implementing regulations and local rules of a law do in their bodies.
+const boostShortTitle = 30.0
+
+// shortTitleQuery matches entries whose short title (indexer.ShortTitle)
+// is what was typed; a current version before an amended one.
+func shortTitleQuery(text string) query.Query {
+	st := indexer.ShortTitle(text)
+	if utf8.RuneCountInString(st) < 2 {
+		return nil
+	}
+	same := bleve.NewTermQuery(st)
+	same.SetField(indexer.FieldShortTitle)
+	same.SetBoost(boostShortTitle)
+	current := bleve.NewTermQuery("有效")
+	current.SetField(indexer.FieldValidity)
+	sameCurrent := bleve.NewTermQuery(st)
+	sameCurrent.SetField(indexer.FieldShortTitle)
+	inForce := bleve.NewConjunctionQuery(sameCurrent, current)
+	inForce.SetBoost(boostShortTitle / 10)
+	return bleve.NewDisjunctionQuery(same, inForce)
 }
 
 // exactQuery recognises a query that is a 文号 or an 索引号 and returns a

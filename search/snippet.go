@@ -37,17 +37,31 @@ var (
 	t2sFilter *t2s.CharFilter
 )
 
+// simplified returns s with traditional characters simplified, as typed
+// 文号 are looked up (國務院令第711號 is 国务院令第711号).
+func simplified(s string) string {
+	loadT2S()
+	if t2sFilter == nil {
+		return s
+	}
+	return t2sFilter.String(s)
+}
+
+func loadT2S() {
+	t2sOnce.Do(func() {
+		if f, err := t2s.New(); err == nil {
+			t2sFilter = f
+		}
+	})
+}
+
 // foldText folds text as the analyzer folds terms, keeping every byte
 // where it was: traditional characters to simplified ones of the same
 // length, and letters to lower case (full-width ones to full-width lower
 // case). Full-width letters and digits stay full width: a term is looked
 // for in both widths (termVariants).
 func foldText(text string) string {
-	t2sOnce.Do(func() {
-		if f, err := t2s.New(); err == nil {
-			t2sFilter = f
-		}
-	})
+	loadT2S()
 	b := []byte(text)
 	if t2sFilter != nil {
 		b = t2sFilter.Filter(b) // b itself when there is nothing to convert
