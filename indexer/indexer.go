@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -47,7 +48,7 @@ const metaFile = "index_meta.json"
 // batchDocs and batchBytes bound one Bleve batch: enough to index fast,
 // small enough to keep memory flat while a whole catalogue is rebuilt.
 const (
-	batchDocs  = 256
+	batchDocs  = 1024
 	batchBytes = 16 << 20
 )
 
@@ -105,7 +106,7 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 	if _, err := os.Stat(filepath.Join(dir, metaFile)); err != nil {
 		return nil, fmt.Errorf("indexer: open %s: not a search index (no %s), refusing to replace it", dir, metaFile)
 	}
-	idx, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": openTimeout})
+	idx, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": openTimeout, "unsafe_batch": true})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("indexer: open %s: the index is in use by another process", dir)
 	}
@@ -156,7 +157,7 @@ func create(dir string, a Analysis, version, reason string) (*Index, error) {
 	if err := os.MkdirAll(filepath.Dir(dir), 0o750); err != nil {
 		return nil, fmt.Errorf("indexer: create %s: %w", dir, err)
 	}
-	idx, err := bleve.NewUsing(dir, NewMappingFor(a), scorch.Name, scorch.Name, nil)
+	idx, err := bleve.NewUsing(dir, NewMappingFor(a), scorch.Name, scorch.Name, map[string]any{"unsafe_batch": true})
 	if err != nil {
 		return nil, fmt.Errorf("indexer: create %s: %w", dir, err)
 	}
@@ -261,11 +262,55 @@ func (x *Index) Count() (uint64, error) {
 // Close closes the index.
 func (x *Index) Close() error {
 	x.closeOnce.Do(func() {
+		if err := x.persist(); err != nil {
+			x.closeErr = fmt.Errorf("indexer: close %s: %w", x.dir, err)
+			x.idx.Close()
+			return
+		}
 		if err := x.idx.Close(); err != nil {
 			x.closeErr = fmt.Errorf("indexer: close %s: %w", x.dir, err)
 		}
 	})
 	return x.closeErr
+}
+
+// Batches are "unsafe" in Bleve's sense: a batch is searchable when Batch
+// returns, and written to disk soon after in the background, several
+// together, rather than one file and sync each. A crash can lose the last
+// of them, which costs nothing: an unclean stop rebuilds the indexes from
+// the store. A clean Close waits until everything is on disk.
+
+// persistTimeout bounds the wait in Close for the last batches to be
+// written.
+const persistTimeout = 5 * time.Minute
+
+// syncKey is the internal value Close writes to learn when the batches
+// before it are on disk.
+var syncKey = []byte("gongkai.closed")
+
+// persist waits until every batch so far is written to disk.
+func (x *Index) persist() error {
+	done := make(chan error, 1)
+	b := x.idx.NewBatch()
+	b.SetInternal(syncKey, []byte(time.Now().UTC().Format(time.RFC3339Nano)))
+	b.SetPersistedCallback(func(err error) {
+		select {
+		case done <- err:
+		default:
+		}
+	})
+	if err := x.idx.Batch(b); err != nil {
+		return fmt.Errorf("write the last batches: %w", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("write the last batches: %w", err)
+		}
+		return nil
+	case <-time.After(persistTimeout):
+		return fmt.Errorf("the last batches were not written within %v", persistTimeout)
+	}
 }
 
 // Index adds or replaces documents, by ID, in batches. Documents of

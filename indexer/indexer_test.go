@@ -3,6 +3,7 @@ package indexer_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -67,6 +68,26 @@ func TestOpen(t *testing.T) {
 		}
 		if n := MustCount(t, x); n != 2 {
 			t.Errorf("reopened index has %d documents, want 2", n)
+		}
+	})
+
+	t.Run("CloseWritesEveryBatch", func(t *testing.T) {
+		// Batches are written to disk in the background; Close must wait
+		// for the last of them.
+		dir := t.TempDir() + "/index"
+		x := MustOpen(t, dir)
+		var many []indexer.Document
+		for i := range 3000 {
+			many = append(many, indexer.Document{ID: fmt.Sprintf("d%05d", i), Title: "政府信息公开指南", Body: strings.Repeat("本机关主动公开政府信息。", 20)})
+		}
+		if err := x.Index(ctx, many...); err != nil {
+			t.Fatal(err)
+		}
+		MustClose(t, x)
+		x = MustOpen(t, dir)
+		defer x.Close()
+		if n := MustCount(t, x); n != uint64(len(many)) {
+			t.Errorf("reopened index has %d documents, want %d", n, len(many))
 		}
 	})
 

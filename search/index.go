@@ -141,7 +141,7 @@ func (x *Index) DeleteEntries(ctx context.Context, ids ...string) error {
 	return x.idx.Delete(ctx, ids...)
 }
 
-const rebuildBatch = 512
+const rebuildBatch = 1024
 
 // RebuildPublic indexes every public record of the projection.
 func (x *Index) RebuildPublic(ctx context.Context, public catalogue.PublicReader) (int, error) {
