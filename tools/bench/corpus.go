@@ -175,6 +175,7 @@ var Classes = []Class{
 	{"docno", "文号 / 令号", "a law's 令号 or 文号, written in varied brackets and spacings"},
 	{"filter-date", "filter + sort by date", "one word with an organ, category or year filter, newest first"},
 	{"broad", "broad word (facets + highlights over big hit sets)", "common words: 管理, 公开, 责任…"},
+	{"browse", "browse: the catalogue by date, no words", "the home page and /catalogue: every entry, or one category or year, newest first, with facets"},
 }
 
 // The API always asks for facets and highlights; the broad class is where
@@ -337,6 +338,17 @@ func DrawQueries(files []string, n int, seed uint64) ([]Query, error) {
 	}
 	for range m {
 		add("broad", "q", pick(broadWords))
+	}
+	for range m {
+		r := withSubject[rng.IntN(len(withSubject))]
+		switch rng.IntN(3) {
+		case 0:
+			add("browse", "sort", "date")
+		case 1:
+			add("browse", "category", r.Category, "sort", "date")
+		default:
+			add("browse", "year", r.FormedAt[:4], "sort", "date")
+		}
 	}
 	return out, nil
 }
