@@ -66,7 +66,17 @@ type Index struct {
 	// leave a closed index behind), so Close runs once.
 	closeOnce sync.Once
 	closeErr  error
+
+	// unpersisted holds a channel for each batch not yet on disk, oldest
+	// first; flush waits for the oldest when there are maxUnpersisted.
+	mu          sync.Mutex
+	unpersisted []chan error
 }
+
+// maxUnpersisted bounds the batches held in memory, searchable but not yet
+// on disk: enough for Bleve to write several as one, few enough that a
+// rebuild of the whole catalogue stays within a gigabyte or two.
+const maxUnpersisted = 4
 
 // Options choose how an index is built. The zero value is the product's
 // default: gse analysis.
@@ -360,10 +370,38 @@ func (x *Index) flush(ctx context.Context, b *bleve.Batch) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("indexer: batch of %d: %w", b.Size(), err)
 	}
+	persisted := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) {
+		select {
+		case persisted <- err:
+		default:
+		}
+	})
 	if err := x.idx.Batch(b); err != nil {
 		return fmt.Errorf("indexer: batch of %d: %w", b.Size(), err)
 	}
-	return nil
+	x.mu.Lock()
+	x.unpersisted = append(x.unpersisted, persisted)
+	var oldest chan error
+	if len(x.unpersisted) > maxUnpersisted {
+		oldest = x.unpersisted[0]
+		x.unpersisted = x.unpersisted[1:]
+	}
+	x.mu.Unlock()
+	if oldest == nil {
+		return nil
+	}
+	select {
+	case err := <-oldest:
+		if err != nil {
+			return fmt.Errorf("indexer: write batch to disk: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("indexer: write batch to disk: %w", ctx.Err())
+	case <-time.After(persistTimeout):
+		return fmt.Errorf("indexer: a batch was not written to disk within %v", persistTimeout)
+	}
 }
 
 // LoadUserDict adds staff's words to the segmentation dictionary, so that

@@ -242,40 +242,37 @@ func (m *Main) lockDataDir() error {
 
 // rebuild fills fresh indexes from the store, the source of truth: the
 // public index from the public projection only, the staff index from the
-// internal records.
-// The two are rebuilt side by side: each spends much of its time in
-// single-threaded work (reading records, writing segments).
+// internal records. The two are rebuilt side by side: each spends much of
+// its time in single-threaded work (reading records, writing segments).
 func (m *Main) rebuild(ctx context.Context, public, staff bool) error {
-	var wg sync.WaitGroup
-	var pubErr, staffErr error
+	type job struct {
+		name string
+		run  func() (int, error)
+	}
+	var jobs []job
 	if public {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			start := time.Now()
-			n, err := m.PublicIndex.RebuildPublic(ctx, m.Public)
-			if err != nil {
-				pubErr = fmt.Errorf("rebuild public index: %w", err)
-				return
-			}
-			m.Log.Info("public index rebuilt", "entries", n, "took", time.Since(start).Round(time.Millisecond))
-		}()
+		jobs = append(jobs, job{"public", func() (int, error) { return m.PublicIndex.RebuildPublic(ctx, m.Public) }})
 	}
 	if staff {
+		jobs = append(jobs, job{"staff", func() (int, error) { return m.StaffIndex.RebuildStaff(ctx, m.Records) }})
+	}
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			start := time.Now()
-			n, err := m.StaffIndex.RebuildStaff(ctx, m.Records)
+			n, err := j.run()
 			if err != nil {
-				staffErr = fmt.Errorf("rebuild staff index: %w", err)
+				errs[i] = fmt.Errorf("rebuild %s index: %w", j.name, err)
 				return
 			}
-			m.Log.Info("staff index rebuilt", "entries", n, "took", time.Since(start).Round(time.Millisecond))
+			m.Log.Info(j.name+" index rebuilt", "entries", n, "took", time.Since(start).Round(time.Millisecond))
 		}()
 	}
 	wg.Wait()
-	return errors.Join(pubErr, staffErr)
+	return errors.Join(errs...)
 }
 
 // Reindex reconciles the public projection with the records and rebuilds
