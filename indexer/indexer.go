@@ -49,7 +49,7 @@ const metaFile = "index_meta.json"
 // small enough to keep memory flat while a whole catalogue is rebuilt.
 const (
 	batchDocs  = 1024
-	batchBytes = 16 << 20
+	batchBytes = 4 << 20
 )
 
 // openTimeout bounds the wait for an index another process holds open.
