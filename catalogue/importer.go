@@ -186,7 +186,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, fsys fs.FS, dir strin
 	results := make(chan ImportResult)
 	batch := newIndexBatcher(ctx, s)
 	serials := newSerialPool(s.Records, importSerialBlock)
-	defer serials.release(context.WithoutCancel(ctx))
+	defer serials.release(context.WithoutCancel(ctx), s.log())
 
 	var wg sync.WaitGroup
 	for range workers {

@@ -59,11 +59,10 @@ func NewEntryID() string {
 // that sequence. Numbers already claimed (for example by an imported entry)
 // are skipped, so a number is never held by two entries.
 func (s *Service) AllocateIndexNo(ctx context.Context, e *Entry, c *Content) error {
-	return s.allocateIndexNo(ctx, e, c, nil)
+	return s.allocateIndexNo(ctx, e, c, newSerialPool(s.Records, 1))
 }
 
-// allocateIndexNo is AllocateIndexNo taking serials from pool, or one at a
-// time from the store when pool is nil.
+// allocateIndexNo is AllocateIndexNo taking serials from pool.
 func (s *Service) allocateIndexNo(ctx context.Context, e *Entry, c *Content, pool *serialPool) error {
 	if e.IndexNo != "" {
 		return s.Records.ClaimIndexNo(ctx, e.IndexNo, e.ID)
@@ -74,13 +73,7 @@ func (s *Service) allocateIndexNo(ctx context.Context, e *Entry, c *Content, poo
 	}
 	year := c.FormedAt.Year
 	for range 100 {
-		var serial int
-		var err error
-		if pool != nil {
-			serial, err = pool.take(ctx, front, year)
-		} else {
-			serial, err = s.Records.ReserveIndexSerials(ctx, front, year, 1)
-		}
+		serial, err := pool.take(ctx, front, year)
 		if err != nil {
 			return err
 		}
@@ -141,12 +134,12 @@ func (p *serialPool) take(ctx context.Context, front string, year int) (int, err
 }
 
 // release gives the unused ends of the blocks back to their sequences.
-func (p *serialPool) release(ctx context.Context) {
+func (p *serialPool) release(ctx context.Context, log *slog.Logger) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for k, r := range p.free {
 		if err := p.records.ReleaseIndexSerials(ctx, k.front, k.year, r.next, r.last); err != nil {
-			slog.Warn("could not give back unused 索引号 serials; they stay unused", "front", k.front, "year", k.year, "from", r.next, "to", r.last, "err", err)
+			log.Warn("could not give back unused 索引号 serials; they stay unused", "front", k.front, "year", k.year, "from", r.next, "to", r.last, "err", err)
 		}
 		delete(p.free, k)
 	}

@@ -3,7 +3,6 @@ package indexer
 import (
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
@@ -112,7 +111,7 @@ func ShortTitle(title string) string {
 			r = r - '！' + '!'
 		}
 		return unicode.ToLower(r)
-	}, foldT2S(title))
+	}, t2s.Simplify(title))
 	s = strings.TrimPrefix(s, "中华人民共和国")
 	if strings.HasSuffix(s, ")") {
 		if i := strings.LastIndex(s, "("); i > 0 {
@@ -120,21 +119,6 @@ func ShortTitle(title string) string {
 		}
 	}
 	return s
-}
-
-var (
-	t2sOnce sync.Once
-	t2sConv *t2s.CharFilter
-)
-
-// foldT2S turns traditional characters into simplified ones, as the
-// analyzers do.
-func foldT2S(s string) string {
-	t2sOnce.Do(func() { t2sConv, _ = t2s.New() })
-	if t2sConv == nil {
-		return s
-	}
-	return t2sConv.String(s)
 }
 
 // orderDate is how OrderKey writes a date: fixed width, so keys compare
@@ -153,11 +137,11 @@ func OrderKey(published, formed time.Time, id string) string {
 	return date(published) + facetSep + date(formed) + facetSep + id
 }
 
-// SplitOrderKey returns the dates (as written) and the id of an OrderKey.
-func SplitOrderKey(k string) (published, formed, id string) {
-	published, rest, _ := strings.Cut(k, facetSep)
-	formed, id, _ = strings.Cut(rest, facetSep)
-	return published, formed, id
+// SplitOrderKey returns the two dates of an OrderKey as one string, which
+// compares as the dates do (newer is greater), and the id.
+func SplitOrderKey(k string) (dates, id string) {
+	i := strings.LastIndex(k, facetSep)
+	return k[:max(i, 0)], k[i+1:]
 }
 
 // SplitFacetTuple returns the facet values of a FacetTuple by position.

@@ -298,28 +298,44 @@ const persistTimeout = 5 * time.Minute
 // before it are on disk.
 var syncKey = []byte("gongkai.closed")
 
-// persist waits until every batch so far is written to disk.
+// persist waits until every batch so far is written to disk: Bleve writes
+// batches in order, so until one more, made for the purpose, is.
 func (x *Index) persist() error {
-	done := make(chan error, 1)
 	b := x.idx.NewBatch()
 	b.SetInternal(syncKey, []byte(time.Now().UTC().Format(time.RFC3339Nano)))
-	b.SetPersistedCallback(func(err error) {
-		select {
-		case done <- err:
-		default:
-		}
-	})
+	written := onPersisted(b)
 	if err := x.idx.Batch(b); err != nil {
 		return fmt.Errorf("write the last batches: %w", err)
 	}
+	return waitPersisted(context.Background(), written)
+}
+
+// onPersisted returns a channel that receives the outcome of writing b to
+// disk, once b has been handed to Bleve.
+func onPersisted(b *bleve.Batch) chan error {
+	written := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) {
+		select {
+		case written <- err:
+		default:
+		}
+	})
+	return written
+}
+
+// waitPersisted waits for the outcome onPersisted reports, for at most
+// persistTimeout.
+func waitPersisted(ctx context.Context, written chan error) error {
 	select {
-	case err := <-done:
+	case err := <-written:
 		if err != nil {
-			return fmt.Errorf("write the last batches: %w", err)
+			return fmt.Errorf("write batch to disk: %w", err)
 		}
 		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("write batch to disk: %w", ctx.Err())
 	case <-time.After(persistTimeout):
-		return fmt.Errorf("the last batches were not written within %v", persistTimeout)
+		return fmt.Errorf("a batch was not written to disk within %v", persistTimeout)
 	}
 }
 
@@ -370,18 +386,12 @@ func (x *Index) flush(ctx context.Context, b *bleve.Batch) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("indexer: batch of %d: %w", b.Size(), err)
 	}
-	persisted := make(chan error, 1)
-	b.SetPersistedCallback(func(err error) {
-		select {
-		case persisted <- err:
-		default:
-		}
-	})
+	written := onPersisted(b)
 	if err := x.idx.Batch(b); err != nil {
 		return fmt.Errorf("indexer: batch of %d: %w", b.Size(), err)
 	}
 	x.mu.Lock()
-	x.unpersisted = append(x.unpersisted, persisted)
+	x.unpersisted = append(x.unpersisted, written)
 	var oldest chan error
 	if len(x.unpersisted) > maxUnpersisted {
 		oldest = x.unpersisted[0]
@@ -391,17 +401,10 @@ func (x *Index) flush(ctx context.Context, b *bleve.Batch) error {
 	if oldest == nil {
 		return nil
 	}
-	select {
-	case err := <-oldest:
-		if err != nil {
-			return fmt.Errorf("indexer: write batch to disk: %w", err)
-		}
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("indexer: write batch to disk: %w", ctx.Err())
-	case <-time.After(persistTimeout):
-		return fmt.Errorf("indexer: a batch was not written to disk within %v", persistTimeout)
+	if err := waitPersisted(ctx, oldest); err != nil {
+		return fmt.Errorf("indexer: %w", err)
 	}
+	return nil
 }
 
 // LoadUserDict adds staff's words to the segmentation dictionary, so that

@@ -4,7 +4,6 @@ import (
 	"container/heap"
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -28,8 +27,9 @@ import (
 //
 // The columns are built from the snapshot's doc values the first time a
 // search needs them (about 100 ms for the full corpus) and kept until the
-// index changes. An index whose internal ids are not scorch's document
-// numbers is searched the ordinary way.
+// index changes. They rely on scorch's internal ids being document numbers
+// (8 bytes, big-endian); TestColumnsMatchTheDocuments fails if a Bleve
+// release changes that.
 
 // columns are those of one snapshot.
 type columns struct {
@@ -47,9 +47,6 @@ type columnCache struct {
 	mu   sync.Mutex
 	last *columns
 }
-
-// errNoColumns says the index's internal ids are not document numbers.
-var errNoColumns = errors.New("search: internal ids are not document numbers")
 
 // get returns the columns of r's snapshot, building them if needed.
 func (c *columnCache) get(r index.IndexReader) (*columns, error) {
@@ -84,7 +81,7 @@ func buildColumns(r index.IndexReader) (*columns, error) {
 	numbers := map[string]uint32{}
 	type ordered struct {
 		doc       uint64
-		dates, id string // dates: the fixed-width 发布日期 and 生成日期 of the key
+		dates, id string // dates: 发布日期 and 生成日期, compared as one string
 	}
 	var order []ordered
 	var doc uint64
@@ -100,8 +97,8 @@ func buildColumns(r index.IndexReader) (*columns, error) {
 			}
 			tuple = n
 		case indexer.FieldOrder:
-			pub, formed, id := indexer.SplitOrderKey(string(term))
-			order = append(order, ordered{doc, pub + formed, id})
+			dates, id := indexer.SplitOrderKey(string(term))
+			order = append(order, ordered{doc, dates, id})
 		}
 	}
 	for {
@@ -114,7 +111,7 @@ func buildColumns(r index.IndexReader) (*columns, error) {
 		}
 		n, ok := docNumber(id)
 		if !ok {
-			return nil, errNoColumns
+			return nil, fmt.Errorf("search: columns: internal id %x is not a document number", id)
 		}
 		doc, tuple = n, 0
 		if err := dv.VisitDocValues(id, visit); err != nil {
@@ -168,7 +165,6 @@ type columnCollector struct {
 	counts []int    // by tuple index + 1
 	best   rankHeap // the order best-ranked hits, worst on top
 	total  uint64   // hits seen
-	used   bool     // the columns were there; false means search the ordinary way
 }
 
 // withCollecting returns ctx telling Bleve's collector to hand every hit
@@ -180,14 +176,13 @@ func (cc *columnCollector) withCollecting(ctx context.Context) context.Context {
 			return nil, false, err
 		}
 		col, err := cc.cache.get(sctx.IndexReader)
-		if errors.Is(err, errNoColumns) {
-			return next, loadID, nil
-		}
 		if err != nil {
 			return nil, false, err
 		}
-		cc.col, cc.used = col, true
-		cc.counts = make([]int, len(col.tuples)+1)
+		cc.col = col
+		if cc.facets {
+			cc.counts = make([]int, len(col.tuples)+1)
+		}
 		return func(d *search.DocumentMatch) error {
 			if d == nil {
 				return next(d)
@@ -213,17 +208,9 @@ func (cc *columnCollector) withCollecting(ctx context.Context) context.Context {
 	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, maker)
 }
 
-// facetResult returns the counts as a Bleve facet result, for splitFacets.
-func (cc *columnCollector) facetResult() *search.FacetResult {
-	fr := &search.FacetResult{Field: indexer.FieldFacets, Terms: &search.TermFacets{}}
-	for i, n := range cc.counts {
-		if i == 0 || n == 0 {
-			continue
-		}
-		fr.Terms.Add(&search.TermFacet{Term: cc.col.tuples[i-1], Count: n})
-		fr.Total += n
-	}
-	return fr
+// facetValues returns the facets of the hits seen.
+func (cc *columnCollector) facetValues() map[string][]FacetValue {
+	return splitFacets(cc.col.tuples, cc.counts[1:])
 }
 
 // page returns the ids of the hits from skip on, best first.

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -42,11 +43,6 @@ var facetFields = []struct {
 	{"doc_type", indexer.FacetDocType, 30},
 }
 
-// facetTuples bounds the distinct facet tuples counted for one search: far
-// more than a catalogue has (150k entries of the corpus have about ten
-// thousand), so every count is exact.
-const facetTuples = 1 << 20
-
 var storedFields = []string{
 	indexer.FieldIndexNo, indexer.FieldTitle, indexer.FieldDocNo, indexer.FieldOrgan,
 	indexer.FieldCategory, indexer.FieldTopic, indexer.FieldDocType, indexer.FieldSummary,
@@ -67,8 +63,9 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if q.Text != "" && parsed.Empty() {
 		return nil, errNothingToSearch
 	}
+	var terms []string // analysed, for marking in snippets
 	if !parsed.Empty() {
-		text, err := x.textQuery(parsed)
+		text, analysed, err := x.textQuery(parsed)
 		if err != nil {
 			return nil, err
 		}
@@ -94,6 +91,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			return nil, errNothingToSearch
 		}
 		must = append(must, text)
+		terms = analysed
 	}
 	must = append(must, filterQueries(q.Filters)...)
 
@@ -116,23 +114,22 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	// Every sort key beyond the score is read for every hit, not only for the
 	// page shown: at 150k entries tie-breakers on a date and _id cost more
 	// than the search itself, so relevance sorts by score alone (ties keep
-	// the index's order). Sorting by date needs them for a stable order.
+	// the index's order). The date order comes from the index's columns
+	// (collect); the staff's orders keep Bleve's sort with a tie-breaker.
 	switch q.Sort {
 	case SortUpdated:
 		req.SortBy([]string{"-" + indexer.FieldUpdatedAt, "_id"})
 	case SortDue:
 		req.SortBy([]string{indexer.FieldDueAt, "-" + indexer.FieldUpdatedAt, "_id"})
-	case SortDate:
-		req.SortBy([]string{"-" + indexer.FieldPublishedAt, "-" + indexer.FieldFormedAt, "_id"})
 	default:
 		req.SortBy([]string{"-_score"})
 	}
-	sr, facetResult, err := x.collect(ctx, req, root, q)
+	sr, facets, err := x.collect(ctx, req, q)
 	if err != nil {
 		return nil, err
 	}
 	if hl {
-		highlight(sr.Hits, x.queryTerms(parsed))
+		highlight(sr.Hits, terms)
 	}
 	res := &Result{Total: sr.Total, Page: q.Page, Size: q.Size, Took: time.Since(start), Exact: exact}
 	for _, dm := range sr.Hits {
@@ -142,56 +139,36 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if exact != "" && (len(res.Hits) == 0 || q.Page != 1 || q.Sort != SortRelevance || !carriesNumber(res.Hits[0], simplified(q.Text))) {
 		res.Exact = ""
 	}
-	if q.Facets {
-		res.Facets = splitFacets(facetResult)
-	}
+	res.Facets = facets
 	return res, nil
 }
 
 // collect runs req, counting facets when q asks for them and keeping the
-// date order itself, from the index's columns (columns.go); it falls back
-// to Bleve's facets and sorting where there are no columns.
-func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, root query.Query, q Query) (*bleve.SearchResult, *search.FacetResult, error) {
+// date order itself, from the index's columns (columns.go).
+func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, q Query) (*bleve.SearchResult, map[string][]FacetValue, error) {
 	if !q.Facets && q.Sort != SortDate {
 		sr, err := x.run(ctx, req)
 		return sr, nil, err
 	}
 	cc := &columnCollector{cache: &x.columns, facets: q.Facets}
-	ordered := *req
+	find := *req
 	if q.Sort == SortDate {
+		// Bleve only finds the hits, unscored; the collector keeps the
+		// best ranks and the page is fetched by id below.
 		cc.order = req.From + req.Size
-		ordered.Size, ordered.From = 0, 0
-		ordered.Score = "none"
-		ordered.Sort = nil
-		ordered.SortBy([]string{"-_score"})
-		ordered.Fields = nil
+		find.Size, find.From, find.Score, find.Fields = 0, 0, "none", nil
 	}
-	sr, err := x.run(cc.withCollecting(ctx), &ordered)
+	sr, err := x.run(cc.withCollecting(ctx), &find)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !cc.used {
-		// No columns: Bleve sorts, and counts in a second search.
-		sr, err := x.run(ctx, req)
-		if err != nil || !q.Facets {
-			return sr, nil, err
-		}
-		fr := bleve.NewSearchRequestOptions(root, 0, 0, false)
-		fr.AddFacet(indexer.FieldFacets, bleve.NewFacetRequest(indexer.FieldFacets, facetTuples))
-		fsr, err := x.run(ctx, fr)
-		if err != nil {
-			return nil, nil, err
-		}
-		return sr, fsr.Facets[indexer.FieldFacets], nil
-	}
-	var facets *search.FacetResult
+	var facets map[string][]FacetValue
 	if q.Facets {
-		facets = cc.facetResult()
+		facets = cc.facetValues()
 	}
 	if cc.order == 0 {
 		return sr, facets, nil
 	}
-	// The page, fetched by id and put in the order of the ranks.
 	ids := cc.page(req.From)
 	out := &bleve.SearchResult{Total: cc.total, Hits: search.DocumentMatchCollection{}}
 	if len(ids) == 0 {
@@ -232,10 +209,13 @@ func (x *Index) run(ctx context.Context, req *bleve.SearchRequest) (*bleve.Searc
 func highlight(hits search.DocumentMatchCollection, terms []string) {
 	for _, h := range hits {
 		frags := search.FieldFragmentMap{}
-		for field, n := range map[string]int{indexer.FieldTitle: 1, indexer.FieldBody: 2} {
-			text, _ := h.Fields[field].(string)
-			if f := snippets(text, terms, n); len(f) > 0 {
-				frags[field] = f
+		for _, f := range []struct {
+			field string
+			n     int
+		}{{indexer.FieldTitle, 1}, {indexer.FieldBody, 2}} {
+			text, _ := h.Fields[f.field].(string)
+			if s := snippets(text, terms, f.n); len(s) > 0 {
+				frags[f.field] = s
 			}
 		}
 		delete(h.Fields, indexer.FieldBody) // read for the snippets only
@@ -243,52 +223,29 @@ func highlight(hits search.DocumentMatchCollection, terms []string) {
 	}
 }
 
-// queryTerms returns the analysed terms of what the user typed, folded as
-// the index folds them, for marking in snippets.
-func (x *Index) queryTerms(p ParsedText) []string {
-	analyzer := x.idx.Bleve().Mapping().AnalyzerNamed(x.idx.QueryAnalyzer())
-	if analyzer == nil {
-		return nil
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, text := range append(append([]string{}, p.Words...), p.Phrases...) {
-		for _, tok := range analyzer.Analyze([]byte(text)) {
-			t := string(tok.Term)
-			if t == "" || seen[t] {
-				continue
-			}
-			seen[t] = true
-			out = append(out, foldTerm(t))
-		}
-	}
-	// Longer terms first, so that where terms overlap the longer is marked.
-	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
-	return out
-}
-
 // splitFacets turns the counts of facet tuples into the five facets: each
 // value with the sum of the counts of the tuples holding it, most frequent
 // first (years newest first), cut to the facet's size.
-func splitFacets(fr *search.FacetResult) map[string][]FacetValue {
-	out := make(map[string][]FacetValue, len(facetFields))
-	counts := make([]map[string]int, len(facetFields))
+func splitFacets(tuples []string, counts []int) map[string][]FacetValue {
+	sums := make([]map[string]int, len(facetFields))
 	for i := range facetFields {
-		counts[i] = map[string]int{}
+		sums[i] = map[string]int{}
 	}
-	if fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			vals := indexer.SplitFacetTuple(t.Term)
-			for i, f := range facetFields {
-				if v := vals[f.pos]; v != "" {
-					counts[i][v] += t.Count
-				}
+	for t, n := range counts {
+		if n == 0 {
+			continue
+		}
+		vals := indexer.SplitFacetTuple(tuples[t])
+		for i, f := range facetFields {
+			if v := vals[f.pos]; v != "" {
+				sums[i][v] += n
 			}
 		}
 	}
+	out := make(map[string][]FacetValue, len(facetFields))
 	for i, f := range facetFields {
-		vals := make([]FacetValue, 0, len(counts[i]))
-		for v, n := range counts[i] {
+		vals := make([]FacetValue, 0, len(sums[i]))
+		for v, n := range sums[i] {
 			vals = append(vals, FacetValue{Value: v, Count: n})
 		}
 		if f.name == "year" {
@@ -312,20 +269,35 @@ func splitFacets(fr *search.FacetResult) map[string][]FacetValue {
 var errNothingToSearch = catalogue.Errorf(catalogue.EINVALID, "检索词中没有可以检索的文字，请输入汉字、字母或数字")
 
 // textQuery builds the query for the user's words and phrases: every word
-// must match (in any field), phrases must match as phrases.
-func (x *Index) textQuery(p ParsedText) (query.Query, error) {
+// must match (in any field), phrases must match as phrases. It also
+// returns the analysed terms, folded as the index folds them, once each and
+// longest first (so that where terms overlap in a snippet the longer is
+// marked).
+func (x *Index) textQuery(p ParsedText) (query.Query, []string, error) {
 	analyzer := x.idx.Bleve().Mapping().AnalyzerNamed(x.idx.QueryAnalyzer())
 	if analyzer == nil {
-		return nil, catalogue.Errorf(catalogue.EINTERNAL, "检索分析器未加载")
+		return nil, nil, catalogue.Errorf(catalogue.EINTERNAL, "检索分析器未加载")
+	}
+	var terms []string
+	analyse := func(text string) []string {
+		var out []string
+		for _, tok := range analyzer.Analyze([]byte(text)) {
+			t := string(tok.Term)
+			out = append(out, t)
+			if !slices.Contains(terms, t) {
+				terms = append(terms, t)
+			}
+		}
+		return out
 	}
 	var all []query.Query
 	for _, w := range p.Words {
-		for _, tok := range analyzer.Analyze([]byte(w)) {
-			all = append(all, anyField(string(tok.Term)))
+		for _, t := range analyse(w) {
+			all = append(all, anyField(t))
 		}
 	}
 	for _, ph := range p.Phrases {
-		if len(analyzer.Analyze([]byte(ph))) == 0 {
+		if len(analyse(ph)) == 0 {
 			continue // only punctuation between the quotes
 		}
 		var alts []query.Query
@@ -341,13 +313,14 @@ func (x *Index) textQuery(p ParsedText) (query.Query, error) {
 		}
 		all = append(all, bleve.NewDisjunctionQuery(alts...))
 	}
+	slices.SortStableFunc(terms, func(a, b string) int { return len(b) - len(a) })
 	switch len(all) {
 	case 0:
-		return nil, nil
+		return nil, terms, nil
 	case 1:
-		return all[0], nil
+		return all[0], terms, nil
 	}
-	return bleve.NewConjunctionQuery(all...), nil
+	return bleve.NewConjunctionQuery(all...), terms, nil
 }
 
 // anyField matches one analysed term in any text field, weighted by field.

@@ -4,11 +4,7 @@ import (
 	"html"
 	"sort"
 	"strings"
-	"sync"
-	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/width"
 
 	"gongkai/indexer/analysis/t2s"
 )
@@ -32,28 +28,9 @@ const (
 	maxTextBytes = 64 << 10
 )
 
-var (
-	t2sOnce   sync.Once
-	t2sFilter *t2s.CharFilter
-)
-
 // simplified returns s with traditional characters simplified, as typed
 // 文号 are looked up (國務院令第711號 is 国务院令第711号).
-func simplified(s string) string {
-	loadT2S()
-	if t2sFilter == nil {
-		return s
-	}
-	return t2sFilter.String(s)
-}
-
-func loadT2S() {
-	t2sOnce.Do(func() {
-		if f, err := t2s.New(); err == nil {
-			t2sFilter = f
-		}
-	})
-}
+func simplified(s string) string { return t2s.Simplify(s) }
 
 // foldText folds text as the analyzer folds terms, keeping every byte
 // where it was: traditional characters to simplified ones of the same
@@ -61,11 +38,7 @@ func loadT2S() {
 // case). Full-width letters and digits stay full width: a term is looked
 // for in both widths (termVariants).
 func foldText(text string) string {
-	loadT2S()
-	b := []byte(text)
-	if t2sFilter != nil {
-		b = t2sFilter.Filter(b) // b itself when there is nothing to convert
-	}
+	b := t2s.SimplifyBytes([]byte(text)) // the copy itself when nothing changes
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; {
 		case c >= 'A' && c <= 'Z':
@@ -92,18 +65,6 @@ func termVariants(term string) []string {
 		return []string{term}
 	}
 	return []string{term, full}
-}
-
-// foldTerm folds an analysed term the way the index does, for termVariants.
-func foldTerm(term string) string {
-	return strings.Map(func(r rune) rune {
-		if (r >= 0xFF00 && r <= 0xFFEF) || r == 0x3000 {
-			if s := width.Fold.String(string(r)); utf8.RuneCountInString(s) == 1 {
-				r, _ = utf8.DecodeRuneInString(s)
-			}
-		}
-		return unicode.ToLower(r)
-	}, foldText(term))
 }
 
 // span is a run of marked bytes, [start, end).

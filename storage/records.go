@@ -310,11 +310,6 @@ func (r *Records) ReserveIndexSerials(ctx context.Context, front string, year, n
 	return first, err
 }
 
-// NextIndexSerial allocates one serial: ReserveIndexSerials of one.
-func (r *Records) NextIndexSerial(ctx context.Context, front string, year int) (int, error) {
-	return r.ReserveIndexSerials(ctx, front, year, 1)
-}
-
 // ReleaseIndexSerials implements catalogue.RecordStore.
 func (r *Records) ReleaseIndexSerials(ctx context.Context, front string, year, first, last int) error {
 	if first > last {

@@ -146,7 +146,7 @@ func TestRecords(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					s, err := stores[i%2].NextIndexSerial(ctx, "114402000070418252", 2026)
+					s, err := stores[i%2].ReserveIndexSerials(ctx, "114402000070418252", 2026, 1)
 					mu.Lock()
 					defer mu.Unlock()
 					if err != nil {
@@ -166,8 +166,43 @@ func TestRecords(t *testing.T) {
 				}
 			}
 			// Another year is another sequence.
-			if s, err := stores[0].NextIndexSerial(ctx, "114402000070418252", 2025); err != nil || s != 1 {
+			if s, err := stores[0].ReserveIndexSerials(ctx, "114402000070418252", 2025, 1); err != nil || s != 1 {
 				t.Errorf("first serial of 2025 = %d, %v; want 1", s, err)
+			}
+		})
+
+		t.Run("ImportLeavesNoGapInTheSequence", func(t *testing.T) {
+			// An import reserves serials in blocks; what it does not use
+			// goes back, so the next entry continues the sequence.
+			b := newBucket(t)
+			r := storage.NewRecords(b)
+			svc := &catalogue.Service{Records: r, Public: storage.NewPublicSite(b), Settings: catalogue.DefaultSettings()}
+			front := svc.Settings.Agency.Code
+			const n = 70 // more than one block
+			var lines strings.Builder
+			for i := range n {
+				fmt.Fprintf(&lines, `{"title": "第%d号通知", "organ": "韶关市工业和信息化局", "formed_at": "2024-05-06", "body": "正文"}`+"\n", i+1)
+			}
+			sum, err := svc.Import(ctx, strings.NewReader(lines.String()), fstest.MapFS{}, ".", catalogue.ImportOptions{})
+			if err != nil || sum.Created != n {
+				t.Fatalf("import: %+v, %v", sum, err)
+			}
+			held := map[string]bool{}
+			if err := r.ListEntries(ctx, func(e *catalogue.Entry) error { held[e.IndexNo] = true; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			for i := 1; i <= n; i++ {
+				if no := fmt.Sprintf("%s/2024-%05d", front, i); !held[no] {
+					t.Errorf("no entry holds %s: want serials 1..%d", no, n)
+				}
+			}
+			e := newEntry("afterimport", "导入之后的条目")
+			e.Draft.FormedAt = catalogue.MustParseDate("2024-09-01")
+			if err := svc.AllocateIndexNo(ctx, e, &e.Draft); err != nil {
+				t.Fatal(err)
+			}
+			if want := fmt.Sprintf("%s/2024-%05d", front, n+1); e.IndexNo != want {
+				t.Errorf("first number after the import = %s, want %s", e.IndexNo, want)
 			}
 		})
 
@@ -184,7 +219,7 @@ func TestRecords(t *testing.T) {
 			if err := a.ReleaseIndexSerials(ctx, front, year, 11, 64); err != nil {
 				t.Fatal(err)
 			}
-			if s, err := c.NextIndexSerial(ctx, front, year); err != nil || s != 11 {
+			if s, err := c.ReserveIndexSerials(ctx, front, year, 1); err != nil || s != 11 {
 				t.Fatalf("serial after giving back 11..64 = %d, %v; want 11", s, err)
 			}
 			// Once another reservation followed a block, its end stays
@@ -193,13 +228,13 @@ func TestRecords(t *testing.T) {
 			if err != nil || second != 12 {
 				t.Fatalf("second block starts at %d, %v; want 12", second, err)
 			}
-			if s, err := c.NextIndexSerial(ctx, front, year); err != nil || s != 20 {
+			if s, err := c.ReserveIndexSerials(ctx, front, year, 1); err != nil || s != 20 {
 				t.Fatalf("serial after the second block = %d, %v; want 20", s, err)
 			}
 			if err := a.ReleaseIndexSerials(ctx, front, year, 15, 19); err != nil {
 				t.Fatal(err)
 			}
-			if s, err := c.NextIndexSerial(ctx, front, year); err != nil || s != 21 {
+			if s, err := c.ReserveIndexSerials(ctx, front, year, 1); err != nil || s != 21 {
 				t.Errorf("serial after a refused give-back = %d, %v; want 21 (15..19 stay unused)", s, err)
 			}
 		})

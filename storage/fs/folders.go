@@ -47,6 +47,14 @@ func (fs *folders) get(root *os.Root, dir string) *os.File {
 	return f
 }
 
+// isOpen reports whether dir is kept open (so it exists).
+func (fs *folders) isOpen(dir string) bool {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	_, ok := fs.open[dir]
+	return ok
+}
+
 // drop closes and forgets the folder dir.
 func (fs *folders) drop(dir string) {
 	fs.mu.Lock()

@@ -74,11 +74,9 @@ type Bucket struct {
 	// by deletes, which remove folders left empty.
 	tree    sync.RWMutex
 	tempSeq atomic.Uint64
-	// dirs holds the folders known to exist, so a write into one skips
-	// creating it again; delete forgets the folders it removes (under tree).
-	dirs sync.Map // string → struct{}
 	// folders keeps the busiest folders open for operations relative to
-	// them (at_unix.go).
+	// them (at_unix.go); a write into an open one need not create it.
+	// delete drops the folders it removes (under tree).
 	folders folders
 	// syncs coalesces concurrent syncs of one folder: writers that renamed
 	// into it while a sync ran share the next one.
@@ -261,15 +259,12 @@ func notFoundOr(err error) error {
 // mkdirs creates dir and its missing parents under the root, syncing each
 // parent that gained an entry.
 func (b *Bucket) mkdirs(dir string) error {
-	if _, ok := b.dirs.Load(dir); ok {
+	if b.folders.isOpen(dir) {
 		return nil
 	}
 	segs := strings.Split(dir, "/")
 	for i := 2; i <= len(segs); i++ {
 		d := strings.Join(segs[:i], "/")
-		if _, ok := b.dirs.Load(d); ok {
-			continue
-		}
 		err := b.root.Mkdir(d, dirPerm)
 		switch {
 		case err == nil:
@@ -285,7 +280,6 @@ func (b *Bucket) mkdirs(dir string) error {
 		default:
 			return err
 		}
-		b.dirs.Store(d, struct{}{})
 	}
 	return nil
 }
@@ -528,7 +522,6 @@ func (b *Bucket) delete(key string) error {
 		if err := b.root.Remove(dir); err != nil {
 			break // not empty: it holds other objects
 		}
-		b.dirs.Delete(dir)
 		b.folders.drop(dir)
 		dir = path.Dir(dir)
 	}

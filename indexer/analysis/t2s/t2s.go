@@ -50,6 +50,27 @@ func (f *CharFilter) String(s string) string {
 	return string(f.conv.convert([]byte(s)))
 }
 
+// Simplify converts s the way Filter does, for text outside an analyzer
+// (snippets, short titles, typed 文号). The table is embedded, so it loads
+// unless the build is broken; s is then returned as it is.
+func Simplify(s string) string {
+	c, err := load()
+	if err != nil {
+		return s
+	}
+	return string(c.convert([]byte(s)))
+}
+
+// SimplifyBytes is Simplify for b, returning b itself when nothing in it
+// changes.
+func SimplifyBytes(b []byte) []byte {
+	c, err := load()
+	if err != nil {
+		return b
+	}
+	return c.convert(b)
+}
+
 // Constructor builds the char filter for Bleve's registry.
 func Constructor(config map[string]interface{}, cache *registry.Cache) (analysis.CharFilter, error) {
 	return New()
