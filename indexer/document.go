@@ -82,7 +82,7 @@ const (
 	FacetOrgan
 	FacetDocType
 	FacetYear
-	facetCount
+	FacetPositions
 )
 
 // facetSep separates the values of a FacetTuple; it cannot occur in one.
@@ -91,7 +91,7 @@ const facetSep = "\x1f"
 // FacetTuple joins the facet values of a document in the order of the
 // Facet positions; an empty value stands for none.
 func FacetTuple(category, topic, organ, docType, year string) string {
-	vals := [facetCount]string{category, topic, organ, docType, year}
+	vals := [FacetPositions]string{category, topic, organ, docType, year}
 	for i, v := range vals {
 		vals[i] = strings.ReplaceAll(v, facetSep, " ")
 	}
@@ -145,7 +145,7 @@ func SplitOrderKey(k string) (dates, id string) {
 }
 
 // SplitFacetTuple returns the facet values of a FacetTuple by position.
-func SplitFacetTuple(t string) (vals [facetCount]string) {
+func SplitFacetTuple(t string) (vals [FacetPositions]string) {
 	for i := range vals {
 		v, rest, _ := strings.Cut(t, facetSep)
 		vals[i], t = v, rest

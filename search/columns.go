@@ -38,6 +38,9 @@ type columns struct {
 	tuples []string
 	rank   []uint32 // by document number: place in the date order, from 0; noRank if none
 	ids    []string // by rank: the document's id
+	docs   []uint32 // by rank: the document number
+	live   []int    // by tuple index + 1: how many documents have that tuple
+	values [][indexer.FacetPositions]string
 }
 
 const noRank = math.MaxUint32
@@ -124,6 +127,14 @@ func buildColumns(r index.IndexReader) (*columns, error) {
 		}
 		col.tuple[n] = tuple
 	}
+	col.live = make([]int, len(col.tuples)+1)
+	for _, t := range col.tuple {
+		col.live[t]++
+	}
+	col.values = make([][indexer.FacetPositions]string, len(col.tuples))
+	for i, t := range col.tuples {
+		col.values[i] = indexer.SplitFacetTuple(t)
+	}
 
 	// Newest 发布日期 first, then newest 生成日期, then id.
 	sort.Slice(order, func(i, j int) bool {
@@ -137,11 +148,57 @@ func buildColumns(r index.IndexReader) (*columns, error) {
 		col.rank[i] = noRank
 	}
 	col.ids = make([]string, len(order))
+	col.docs = make([]uint32, len(order))
 	for i, o := range order {
 		col.rank[o.doc] = uint32(i)
 		col.ids[i] = o.id
+		col.docs[i] = uint32(o.doc)
 	}
 	return col, nil
+}
+
+// browse lists, newest first, the documents whose facet values are those
+// of want (an empty value matches any): the ids from skip on, at most n,
+// the number of them, and when facets is set their facet counts by tuple
+// index + 1. It answers the catalogue without words from the columns
+// alone, with no search of the index: the facets of the whole catalogue
+// are a sum over its tuples, not over its documents. Every document has a
+// tuple (indexer writes one for each), so tuple 0 is a number with no
+// live document.
+func (c *columns) browse(want [indexer.FacetPositions]string, skip, n int, facets bool) (ids []string, total uint64, counts []int) {
+	match := make([]bool, len(c.tuples)+1)
+	for i, vals := range c.values {
+		match[i+1] = true
+		for p, w := range want {
+			if w != "" && vals[p] != w {
+				match[i+1] = false
+				break
+			}
+		}
+	}
+	if facets {
+		counts = make([]int, len(match))
+	}
+	for t, ok := range match {
+		if ok {
+			total += uint64(c.live[t])
+			if facets {
+				counts[t] = c.live[t]
+			}
+		}
+	}
+	for r, d := range c.docs {
+		if len(ids) == skip+n {
+			break
+		}
+		if match[c.tuple[d]] {
+			ids = append(ids, c.ids[r])
+		}
+	}
+	if skip >= len(ids) {
+		return nil, total, counts
+	}
+	return ids[skip:], total, counts
 }
 
 // docNumber reads an internal id as the document number scorch makes it.

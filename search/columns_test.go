@@ -70,11 +70,22 @@ func TestColumnsMatchTheDocuments(t *testing.T) {
 			delete(live, id)
 		}
 	}
-	// want counts the facets of the live documents whose body has word.
-	want := func(word string) map[string]map[string]int {
+	// Filters by facet values: without words these are answered from the
+	// columns alone, with words by a search.
+	filters := []search.Filters{{}, {Category: "政策法规"}, {Organ: "韶关市人民政府", Year: "2018"},
+		{Topic: "综合政务", DocType: "通知"}, {Category: "统计数据", Year: "1999"}}
+	matches := func(d indexer.Document, word string, f search.Filters) bool {
+		return (word == "" || strings.Contains(d.Body, word)) &&
+			(f.Category == "" || f.Category == d.Category) && (f.Topic == "" || f.Topic == d.Topic) &&
+			(f.Organ == "" || f.Organ == d.Organ) && (f.DocType == "" || f.DocType == d.DocType) &&
+			(f.Year == "" || f.Year == fmt.Sprint(d.FormedAt.Year()))
+	}
+	// want counts the facets of the live documents whose body has word
+	// and that pass f.
+	want := func(word string, f search.Filters) map[string]map[string]int {
 		out := map[string]map[string]int{"category": {}, "topic": {}, "organ": {}, "year": {}, "doc_type": {}}
 		for _, d := range live {
-			if word != "" && !strings.Contains(d.Body, word) {
+			if !matches(d, word, f) {
 				continue
 			}
 			for name, v := range map[string]string{"category": d.Category, "topic": d.Topic, "organ": d.Organ,
@@ -86,10 +97,10 @@ func TestColumnsMatchTheDocuments(t *testing.T) {
 		}
 		return out
 	}
-	check := func(stage string) {
+	checkFacets := func(stage, word string, f search.Filters) {
 		t.Helper()
-		for _, word := range []string{"", "通知", "办法"} {
-			res, err := x.Search(ctx, search.Query{Text: word, Facets: true, Size: 5})
+		for _, sort := range []string{search.SortRelevance, search.SortDate} {
+			res, err := x.Search(ctx, search.Query{Text: word, Filters: f, Sort: sort, Facets: true, Size: 5})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,21 +111,29 @@ func TestColumnsMatchTheDocuments(t *testing.T) {
 					got[name][v.Value] = v.Count
 				}
 			}
-			w := want(word)
+			w := want(word, f)
 			for name := range w {
 				if !maps.Equal(got[name], w[name]) {
-					t.Errorf("%s, %q: facet %s = %v, want %v", stage, word, name, got[name], w[name])
+					t.Errorf("%s, %q %+v by %s: facet %s = %v, want %v", stage, word, f, sort, name, got[name], w[name])
 				}
 			}
 		}
 	}
+	check := func(stage string) {
+		t.Helper()
+		for _, word := range []string{"", "通知", "办法"} {
+			for _, f := range filters {
+				checkFacets(stage, word, f)
+			}
+		}
+	}
 
-	// wantOrder lists the live documents whose body has word, newest
-	// 发布日期 first, then newest 生成日期, then by id.
-	wantOrder := func(word string) []string {
+	// wantOrder lists the live documents whose body has word and that pass
+	// f, newest 发布日期 first, then newest 生成日期, then by id.
+	wantOrder := func(word string, f search.Filters) []string {
 		var docs []indexer.Document
 		for _, d := range live {
-			if word == "" || strings.Contains(d.Body, word) {
+			if matches(d, word, f) {
 				docs = append(docs, d)
 			}
 		}
@@ -136,22 +155,24 @@ func TestColumnsMatchTheDocuments(t *testing.T) {
 	checkOrder := func(stage string) {
 		t.Helper()
 		for _, word := range []string{"", "通知", "办法"} {
-			all := wantOrder(word)
-			for _, page := range []int{1, 3} {
-				res, err := x.Search(ctx, search.Query{Text: word, Sort: search.SortDate, Page: page, Size: 20, Facets: page == 1})
-				if err != nil {
-					t.Fatal(err)
-				}
-				want := all[min((page-1)*20, len(all)):min(page*20, len(all))]
-				var got []string
-				for _, h := range res.Hits {
-					got = append(got, h.ID)
-				}
-				if !slices.Equal(got, want) || res.Total != uint64(len(all)) {
-					t.Errorf("%s, %q page %d by date: %d hits %v, want %d hits %v", stage, word, page, res.Total, got, len(all), want)
-				}
-				if len(res.Hits) > 0 && res.Hits[0].Title == "" {
-					t.Errorf("%s: hits of a date-ordered page lack their stored fields: %+v", stage, res.Hits[0])
+			for _, f := range filters {
+				all := wantOrder(word, f)
+				for _, page := range []int{1, 3} {
+					res, err := x.Search(ctx, search.Query{Text: word, Filters: f, Sort: search.SortDate, Page: page, Size: 20, Facets: page == 1})
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := all[min((page-1)*20, len(all)):min(page*20, len(all))]
+					var got []string
+					for _, h := range res.Hits {
+						got = append(got, h.ID)
+					}
+					if !slices.Equal(got, want) || res.Total != uint64(len(all)) {
+						t.Errorf("%s, %q %+v page %d by date: %d hits %v, want %d hits %v", stage, word, f, page, res.Total, got, len(all), want)
+					}
+					if len(res.Hits) > 0 && res.Hits[0].Title == "" {
+						t.Errorf("%s: hits of a date-ordered page lack their stored fields: %+v", stage, res.Hits[0])
+					}
 				}
 			}
 		}

@@ -144,8 +144,13 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 }
 
 // collect runs req, counting facets when q asks for them and keeping the
-// date order itself, from the index's columns (columns.go).
+// date order itself, from the index's columns (columns.go). The catalogue
+// without words, filtered by facet values only, comes from the columns
+// alone.
 func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, q Query) (*bleve.SearchResult, map[string][]FacetValue, error) {
+	if want, ok := facetFilter(q); ok {
+		return x.browse(ctx, req, q, want)
+	}
 	if !q.Facets && q.Sort != SortDate {
 		sr, err := x.run(ctx, req)
 		return sr, nil, err
@@ -169,28 +174,81 @@ func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, q Query) 
 	if cc.order == 0 {
 		return sr, facets, nil
 	}
-	ids := cc.page(req.From)
-	out := &bleve.SearchResult{Total: cc.total, Hits: search.DocumentMatchCollection{}}
+	out, err := x.fetch(ctx, cc.page(req.From), req.Fields)
+	if err != nil {
+		return nil, nil, err
+	}
+	out.Total = cc.total
+	return out, facets, nil
+}
+
+// facetFilter returns the facet values q's filters ask for, by position in
+// the indexer.FacetTuple, when q lists entries by date without words and
+// filters by nothing else.
+func facetFilter(q Query) (want [indexer.FacetPositions]string, ok bool) {
+	f := q.Filters
+	if q.Text != "" || q.Sort != SortDate || f.Validity != "" || !f.From.IsZero() || !f.To.IsZero() ||
+		f.Status != "" || f.Attribute != "" || f.Section != "" || f.Kind != "" || !f.DueFrom.IsZero() || !f.DueTo.IsZero() {
+		return want, false
+	}
+	want[indexer.FacetCategory], want[indexer.FacetTopic], want[indexer.FacetOrgan] = f.Category, f.Topic, f.Organ
+	want[indexer.FacetDocType], want[indexer.FacetYear] = f.DocType, f.Year
+	return want, true
+}
+
+// browse answers a facetFilter listing from the columns of the index's
+// current snapshot.
+func (x *Index) browse(ctx context.Context, req *bleve.SearchRequest, q Query, want [indexer.FacetPositions]string) (*bleve.SearchResult, map[string][]FacetValue, error) {
+	adv, err := x.idx.Bleve().Advanced()
+	if err != nil {
+		return nil, nil, catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, nil, catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+	}
+	col, err := x.columns.get(r)
+	r.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, total, counts := col.browse(want, req.From, req.Size, q.Facets)
+	out, err := x.fetch(ctx, ids, req.Fields)
+	if err != nil {
+		return nil, nil, err
+	}
+	out.Total = total
+	var facets map[string][]FacetValue
+	if q.Facets {
+		facets = splitFacets(col.tuples, counts[1:])
+	}
+	return out, facets, nil
+}
+
+// fetch returns the documents with the given ids, in that order, with
+// their stored fields; those deleted since are left out.
+func (x *Index) fetch(ctx context.Context, ids []string, fields []string) (*bleve.SearchResult, error) {
+	out := &bleve.SearchResult{Hits: search.DocumentMatchCollection{}}
 	if len(ids) == 0 {
-		return out, facets, nil
+		return out, nil
 	}
 	page := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-	page.Fields = req.Fields
+	page.Fields = fields
 	page.Score = "none"
 	psr, err := x.run(ctx, page)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	byID := make(map[string]*search.DocumentMatch, len(psr.Hits))
 	for _, h := range psr.Hits {
 		byID[h.ID] = h
 	}
 	for _, id := range ids {
-		if h, ok := byID[id]; ok { // gone since, if not
+		if h, ok := byID[id]; ok {
 			out.Hits = append(out.Hits, h)
 		}
 	}
-	return out, facets, nil
+	return out, nil
 }
 
 func (x *Index) run(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {

@@ -1,8 +1,10 @@
 package search
 
 import (
+	"bytes"
 	"html"
-	"sort"
+	"math/bits"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -37,7 +39,7 @@ func simplified(s string) string { return t2s.Simplify(s) }
 // length, and letters to lower case (full-width ones to full-width lower
 // case). Full-width letters and digits stay full width: a term is looked
 // for in both widths (termVariants).
-func foldText(text string) string {
+func foldText(text string) []byte {
 	b := t2s.SimplifyBytes([]byte(text)) // the copy itself when nothing changes
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; {
@@ -49,7 +51,7 @@ func foldText(text string) string {
 			i += 2
 		}
 	}
-	return string(b)
+	return b
 }
 
 // termVariants returns a folded term as typed and, if it has letters,
@@ -67,30 +69,37 @@ func termVariants(term string) []string {
 	return []string{term, full}
 }
 
-// span is a run of marked bytes, [start, end).
-type span struct{ start, end int }
+// span is a run of marked bytes, [start, end), and which terms it holds:
+// bit i for terms[i] (the 64th and later share the last bit).
+type span struct {
+	start, end int
+	terms      uint64
+}
 
 // findTerms returns where the terms occur in folded, merged where they
 // overlap or touch, in order; at most maxMatches of them.
-func findTerms(folded string, terms []string) []span {
+func findTerms(folded []byte, terms []string) []span {
 	var found []span
-	for _, term := range terms {
+	for k, term := range terms {
+		bit := uint64(1) << min(k, 63)
 		for _, t := range termVariants(term) {
+			tb := []byte(t)
 			for at := 0; at < len(folded) && len(found) < maxMatches*4; {
-				i := strings.Index(folded[at:], t)
+				i := bytes.Index(folded[at:], tb)
 				if i < 0 {
 					break
 				}
-				found = append(found, span{at + i, at + i + len(t)})
+				found = append(found, span{at + i, at + i + len(t), bit})
 				at += i + len(t)
 			}
 		}
 	}
-	sort.Slice(found, func(i, j int) bool { return found[i].start < found[j].start })
+	slices.SortFunc(found, func(a, b span) int { return a.start - b.start })
 	var merged []span
 	for _, s := range found {
 		if n := len(merged); n > 0 && s.start <= merged[n-1].end {
 			merged[n-1].end = max(merged[n-1].end, s.end)
+			merged[n-1].terms |= s.terms
 			continue
 		}
 		merged = append(merged, s)
@@ -136,19 +145,19 @@ func snippets(text string, terms []string, n int) []string {
 			start = back(text, start, short)
 		}
 		w := window{start: start, end: end, first: i}
-		seen := map[string]bool{}
+		var seen uint64
 		j := i
 		for ; j < len(spans) && spans[j].end <= end; j++ {
-			seen[folded[spans[j].start:spans[j].end]] = true
+			seen |= spans[j].terms
 		}
-		w.last, w.kinds, w.counts = j, len(seen), j-i
+		w.last, w.kinds, w.counts = j, bits.OnesCount64(seen), j-i
 		windows = append(windows, w)
 	}
-	sort.SliceStable(windows, func(a, b int) bool {
-		if windows[a].kinds != windows[b].kinds {
-			return windows[a].kinds > windows[b].kinds
+	slices.SortStableFunc(windows, func(a, b window) int {
+		if a.kinds != b.kinds {
+			return b.kinds - a.kinds
 		}
-		return windows[a].counts > windows[b].counts
+		return b.counts - a.counts
 	})
 	var out []string
 	var taken []window
@@ -172,11 +181,15 @@ func snippets(text string, terms []string, n int) []string {
 	return out
 }
 
-// back returns the offset n characters before at, or 0.
+// back returns the offset n characters before at, or 0. The text is
+// valid UTF-8 (stored by the indexer), so a character starts at every byte
+// that is not a continuation byte.
 func back(text string, at, n int) int {
 	for ; n > 0 && at > 0; n-- {
-		_, size := utf8.DecodeLastRuneInString(text[:at])
-		at -= size
+		at--
+		for at > 0 && !utf8.RuneStart(text[at]) {
+			at--
+		}
 	}
 	return at
 }
@@ -185,8 +198,10 @@ func back(text string, at, n int) int {
 // the text did not have.
 func forward(text string, at, n int) (int, int) {
 	for ; n > 0 && at < len(text); n-- {
-		_, size := utf8.DecodeRuneInString(text[at:])
-		at += size
+		at++
+		for at < len(text) && !utf8.RuneStart(text[at]) {
+			at++
+		}
 	}
 	return at, n
 }
