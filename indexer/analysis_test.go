@@ -78,7 +78,7 @@ func MustTestIndex(tb testing.TB) *indexer.Index {
 	return x
 }
 
-var textFields = []string{indexer.FieldTitle, indexer.FieldSummary, indexer.FieldBody, indexer.FieldAttachments}
+var textFields = []string{indexer.FieldTitle, indexer.FieldText}
 
 // wordsQuery is how the search package asks for words: every analysed term
 // in some text field.
@@ -183,13 +183,14 @@ func TestAnalyzers(t *testing.T) {
 	}
 }
 
-// TestHighlightMarksTheWordInTheOriginalText checks the offsets end to end:
-// a match in traditional text is marked on the traditional characters.
-func TestHighlightMarksTheWordInTheOriginalText(t *testing.T) {
+// TestLocationsPointAtTheOriginalText checks the offsets end to end: the
+// term 国民经济, found in traditional text, is located on the traditional
+// characters of the body (the one value of the text field report1954 has).
+func TestLocationsPointAtTheOriginalText(t *testing.T) {
 	x := MustTestIndex(t)
+	body := MustReadFile(t, "testdata/report1954.txt")
 	req := bleve.NewSearchRequest(wordsQuery(t, x, "国民经济"))
-	req.Highlight = bleve.NewHighlightWithStyle("html")
-	req.Highlight.AddField(indexer.FieldBody)
+	req.IncludeLocations = true
 	res, err := x.Bleve().Search(req)
 	if err != nil {
 		t.Fatal(err)
@@ -198,9 +199,14 @@ func TestHighlightMarksTheWordInTheOriginalText(t *testing.T) {
 		if h.ID != "report1954" {
 			continue
 		}
-		frags := h.Fragments[indexer.FieldBody]
-		if len(frags) == 0 || !strings.Contains(frags[0], "<mark>國民經濟</mark>") {
-			t.Errorf("fragments %q do not mark 國民經濟", frags)
+		locs := h.Locations[indexer.FieldText]["国民经济"]
+		if len(locs) == 0 {
+			t.Fatalf("no locations of 国民经济 in the text field: %v", h.Locations)
+		}
+		for _, l := range locs {
+			if got := body[l.Start:l.End]; got != "國民經濟" {
+				t.Errorf("location %d–%d holds %q, want 國民經濟", l.Start, l.End, got)
+			}
 		}
 		return
 	}

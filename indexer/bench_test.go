@@ -141,8 +141,8 @@ func BenchmarkQueryAnalyzer(b *testing.B) {
 
 // BenchmarkIndexSize indexes 300 laws (about 2 M characters) and reports the
 // size of the index per MB of text, with the mapping as it is and with
-// body and attachment text neither stored nor with term vectors, which is
-// what highlighting and phrase queries on them cost. Run it with
+// the body not stored and the text field without term vectors, which is
+// what snippets and phrase queries on them cost. Run it with
 // -benchtime=1x.
 func BenchmarkIndexSize(b *testing.B) {
 	laws := corpusLaws(b, 300, func(l law) bool { return l.Body != "" })
@@ -160,10 +160,8 @@ func BenchmarkIndexSize(b *testing.B) {
 		textBytes += len(l.Title) + len(l.Body)
 	}
 	lean := NewMapping().(*mapping.IndexMappingImpl)
-	for _, f := range []string{FieldBody, FieldAttachments} {
-		fm := lean.TypeMapping[docType].Properties[f].Fields[0]
-		fm.Store, fm.IncludeTermVectors = false, false
-	}
+	lean.TypeMapping[docType].Properties[FieldBody].Fields[0].Store = false
+	lean.TypeMapping[docType].Properties[FieldText].Fields[0].IncludeTermVectors = false
 	for name, m := range map[string]mapping.IndexMapping{"AsMapped": NewMapping(), "BodyNotStored": lean} {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {

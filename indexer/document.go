@@ -25,13 +25,16 @@ type Document struct {
 
 // Field names in the index, for queries, sorting, facets and stored values.
 const (
-	// Chinese text, analysed with IndexAnalyzer; all but keywords are
-	// stored with term vectors, for highlighting and phrase queries.
-	FieldTitle       = "title"
-	FieldSummary     = "summary"
-	FieldBody        = "body"
-	FieldAttachments = "attachments" // text extracted from the attachments
-	FieldKeywords    = "keywords"    // 主题词: indexed only
+	// Chinese text, analysed with IndexAnalyzer. The title is indexed with
+	// term vectors (phrases) and stored; summary, body and the text of the
+	// attachments are indexed together as FieldText, one after the other,
+	// so that a word is looked up in two fields rather than four. Summary and body are also
+	// stored, for the results page and snippets.
+	FieldTitle    = "title"
+	FieldText     = "text"
+	FieldSummary  = "summary"  // stored only
+	FieldBody     = "body"     // stored only
+	FieldKeywords = "keywords" // 主题词: indexed only
 	// The title's pinyin, in full and as initials, cut into grams for
 	// substring matching (package pinyin): indexed only.
 	FieldTitlePinyin   = "title_py"
@@ -186,7 +189,13 @@ func (d *Document) record() record {
 	}
 	str(FieldSummary, d.Summary)
 	str(FieldBody, d.Body)
-	str(FieldAttachments, d.AttachmentText)
+	var text []string
+	for _, v := range []string{d.Summary, d.Body, d.AttachmentText} {
+		if v != "" {
+			text = append(text, v)
+		}
+	}
+	str(FieldText, strings.Join(text, "\n\n"))
 	str(FieldKeywords, d.Keywords)
 	str(FieldIndexNo, d.IndexNo)
 	str(FieldDocNo, d.DocNo)

@@ -71,19 +71,27 @@ func NewMapping() mapping.IndexMapping { return NewMappingFor(AnalysisGSE) }
 func NewMappingFor(a Analysis) mapping.IndexMapping {
 	doc := bleve.NewDocumentStaticMapping()
 
-	text := func(stored bool) *mapping.FieldMapping {
+	text := func(stored, positions bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = a.IndexAnalyzer()
 		f.Store = stored
-		f.IncludeTermVectors = stored // positions and offsets: phrases and highlights
+		f.IncludeTermVectors = positions // for phrases
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f
 	}
-	for _, name := range []string{FieldTitle, FieldSummary, FieldBody, FieldAttachments} {
-		doc.AddFieldMappingsAt(name, text(true))
+	doc.AddFieldMappingsAt(FieldTitle, text(true, true))
+	doc.AddFieldMappingsAt(FieldText, text(false, true))
+	doc.AddFieldMappingsAt(FieldKeywords, text(false, false))
+	for _, name := range []string{FieldSummary, FieldBody} {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		doc.AddFieldMappingsAt(name, f)
 	}
-	doc.AddFieldMappingsAt(FieldKeywords, text(false))
 	for _, name := range []string{FieldTitlePinyin, FieldTitleInitials} {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = pinyin.Name

@@ -36,11 +36,15 @@ type columns struct {
 	reader index.IndexReader // the snapshot; kept only to compare with
 	tuple  []uint32          // by document number: tuple index + 1, or 0 for none
 	tuples []string
-	rank   []uint32 // by document number: place in the date order, from 0; noRank if none
-	ids    []string // by rank: the document's id
-	docs   []uint32 // by rank: the document number
-	live   []int    // by tuple index + 1: how many documents have that tuple
-	values [][indexer.FacetPositions]string
+	rank   []uint32                         // by document number: place in the date order, from 0; noRank if none
+	ids    []string                         // by rank: the document's id
+	docs   []uint32                         // by rank: the document number
+	live   []int                            // by tuple index + 1: how many documents have that tuple
+	values [][indexer.FacetPositions]string // by tuple index: its facet values
+	// valueIDs has, by tuple index, the number of each of its values in
+	// names (+ 1, 0 for none), so that counting facets adds into arrays.
+	valueIDs [][indexer.FacetPositions]uint32
+	names    [indexer.FacetPositions][]string
 }
 
 const noRank = math.MaxUint32
@@ -132,8 +136,25 @@ func buildColumns(r index.IndexReader) (*columns, error) {
 		col.live[t]++
 	}
 	col.values = make([][indexer.FacetPositions]string, len(col.tuples))
+	col.valueIDs = make([][indexer.FacetPositions]uint32, len(col.tuples))
+	var known [indexer.FacetPositions]map[string]uint32
+	for p := range known {
+		known[p] = map[string]uint32{}
+	}
 	for i, t := range col.tuples {
 		col.values[i] = indexer.SplitFacetTuple(t)
+		for p, v := range col.values[i] {
+			if v == "" {
+				continue
+			}
+			id, ok := known[p][v]
+			if !ok {
+				col.names[p] = append(col.names[p], v)
+				id = uint32(len(col.names[p]))
+				known[p][v] = id
+			}
+			col.valueIDs[i][p] = id
+		}
 	}
 
 	// Newest 发布日期 first, then newest 生成日期, then id.
@@ -267,7 +288,7 @@ func (cc *columnCollector) withCollecting(ctx context.Context) context.Context {
 
 // facetValues returns the facets of the hits seen.
 func (cc *columnCollector) facetValues() map[string][]FacetValue {
-	return splitFacets(cc.col.tuples, cc.counts[1:])
+	return cc.col.facets(cc.counts)
 }
 
 // page returns the ids of the hits from skip on, best first.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -23,9 +22,7 @@ import (
 const (
 	boostTitle    = 5.0
 	boostKeywords = 3.0
-	boostSummary  = 2.0
-	boostBody     = 1.0
-	boostAttach   = 0.7
+	boostText     = 1.0    // summary, body and attachments
 	boostExact    = 1000.0 // an exact 文号 or 索引号 match goes first
 )
 
@@ -220,7 +217,7 @@ func (x *Index) browse(ctx context.Context, req *bleve.SearchRequest, q Query, w
 	out.Total = total
 	var facets map[string][]FacetValue
 	if q.Facets {
-		facets = splitFacets(col.tuples, counts[1:])
+		facets = col.facets(counts)
 	}
 	return out, facets, nil
 }
@@ -281,43 +278,45 @@ func highlight(hits search.DocumentMatchCollection, terms []string) {
 	}
 }
 
-// splitFacets turns the counts of facet tuples into the five facets: each
-// value with the sum of the counts of the tuples holding it, most frequent
-// first (years newest first), cut to the facet's size.
-func splitFacets(tuples []string, counts []int) map[string][]FacetValue {
-	sums := make([]map[string]int, len(facetFields))
-	for i := range facetFields {
-		sums[i] = map[string]int{}
+// facets turns counts of facet tuples (by tuple index + 1) into the five
+// facets: each value with the sum of the counts of the tuples holding it,
+// most frequent first (years newest first), cut to the facet's size.
+func (c *columns) facets(counts []int) map[string][]FacetValue {
+	var sums [indexer.FacetPositions][]int
+	for p := range sums {
+		sums[p] = make([]int, len(c.names[p])+1)
 	}
-	for t, n := range counts {
+	for t, n := range counts[1:] {
 		if n == 0 {
 			continue
 		}
-		vals := indexer.SplitFacetTuple(tuples[t])
-		for i, f := range facetFields {
-			if v := vals[f.pos]; v != "" {
-				sums[i][v] += n
-			}
+		for p, id := range c.valueIDs[t] {
+			sums[p][id] += n
 		}
 	}
 	out := make(map[string][]FacetValue, len(facetFields))
-	for i, f := range facetFields {
-		vals := make([]FacetValue, 0, len(sums[i]))
-		for v, n := range sums[i] {
-			vals = append(vals, FacetValue{Value: v, Count: n})
+	for _, f := range facetFields {
+		var vals []FacetValue
+		for id, n := range sums[f.pos][1:] {
+			if n > 0 {
+				vals = append(vals, FacetValue{Value: c.names[f.pos][id], Count: n})
+			}
 		}
 		if f.name == "year" {
-			sort.Slice(vals, func(i, j int) bool { return vals[i].Value > vals[j].Value })
+			slices.SortFunc(vals, func(a, b FacetValue) int { return strings.Compare(b.Value, a.Value) })
 		} else {
-			sort.Slice(vals, func(i, j int) bool {
-				if vals[i].Count != vals[j].Count {
-					return vals[i].Count > vals[j].Count
+			slices.SortFunc(vals, func(a, b FacetValue) int {
+				if a.Count != b.Count {
+					return b.Count - a.Count
 				}
-				return vals[i].Value < vals[j].Value
+				return strings.Compare(a.Value, b.Value)
 			})
 		}
 		if len(vals) > f.size {
 			vals = vals[:f.size]
+		}
+		if vals == nil {
+			vals = []FacetValue{}
 		}
 		out[f.name] = vals
 	}
@@ -362,7 +361,7 @@ func (x *Index) textQuery(p ParsedText) (query.Query, []string, error) {
 		for _, f := range []struct {
 			field string
 			boost float64
-		}{{indexer.FieldTitle, boostTitle}, {indexer.FieldSummary, boostSummary}, {indexer.FieldBody, boostBody}, {indexer.FieldAttachments, boostAttach}} {
+		}{{indexer.FieldTitle, boostTitle}, {indexer.FieldText, boostText}} {
 			mp := bleve.NewMatchPhraseQuery(ph)
 			mp.SetField(f.field)
 			mp.Analyzer = x.idx.QueryAnalyzer()
@@ -388,8 +387,7 @@ func anyField(term string) query.Query {
 		field string
 		boost float64
 	}{
-		{indexer.FieldTitle, boostTitle}, {indexer.FieldKeywords, boostKeywords}, {indexer.FieldSummary, boostSummary},
-		{indexer.FieldBody, boostBody}, {indexer.FieldAttachments, boostAttach},
+		{indexer.FieldTitle, boostTitle}, {indexer.FieldKeywords, boostKeywords}, {indexer.FieldText, boostText},
 	} {
 		tq := bleve.NewTermQuery(term)
 		tq.SetField(f.field)

@@ -168,7 +168,8 @@ func TestBrowserKiosk(t *testing.T) {
 	}
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search + " " + document.documentElement.className`))
+		// While the kiosk navigates there is, for a moment, no document.
+		state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search + " " + (document.documentElement ? document.documentElement.className : "(loading)")`))
 		if err != nil {
 			t.Fatal(err)
 		}
