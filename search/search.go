@@ -354,8 +354,14 @@ func (x *Index) textQuery(p ParsedText) (query.Query, []string, error) {
 		}
 	}
 	for _, ph := range p.Phrases {
-		if len(analyse(ph)) == 0 {
+		switch ts := analyse(ph); len(ts) {
+		case 0:
 			continue // only punctuation between the quotes
+		case 1:
+			// One word in quotes: the word itself, without the positions
+			// a phrase is checked by.
+			all = append(all, anyField(ts[0]))
+			continue
 		}
 		var alts []query.Query
 		for _, f := range []struct {
