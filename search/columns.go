@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 
@@ -36,13 +37,13 @@ type columns struct {
 	reader index.IndexReader // the snapshot; kept only to compare with
 	tuple  []uint32          // by document number: tuple index + 1, or 0 for none
 	tuples []string
-	rank   []uint32                         // by document number: place in the date order, from 0; noRank if none
-	ids    []string                         // by rank: the document's id
-	docs   []uint32                         // by rank: the document number
-	live   []int                            // by tuple index + 1: how many documents have that tuple
-	values [][indexer.FacetPositions]string // by tuple index: its facet values
+	rank   []uint32 // by document number: place in the date order, from 0; noRank if none
+	ids    []string // by rank: the document's id
+	docs   []uint32 // by rank: the document number
+	live   []int    // by tuple index + 1: how many documents have that tuple
 	// valueIDs has, by tuple index, the number of each of its values in
-	// names (+ 1, 0 for none), so that counting facets adds into arrays.
+	// names (+ 1, 0 for none): counting facets adds into arrays, and
+	// browsing compares numbers.
 	valueIDs [][indexer.FacetPositions]uint32
 	names    [indexer.FacetPositions][]string
 }
@@ -135,15 +136,13 @@ func buildColumns(r index.IndexReader) (*columns, error) {
 	for _, t := range col.tuple {
 		col.live[t]++
 	}
-	col.values = make([][indexer.FacetPositions]string, len(col.tuples))
 	col.valueIDs = make([][indexer.FacetPositions]uint32, len(col.tuples))
 	var known [indexer.FacetPositions]map[string]uint32
 	for p := range known {
 		known[p] = map[string]uint32{}
 	}
 	for i, t := range col.tuples {
-		col.values[i] = indexer.SplitFacetTuple(t)
-		for p, v := range col.values[i] {
+		for p, v := range indexer.SplitFacetTuple(t) {
 			if v == "" {
 				continue
 			}
@@ -187,11 +186,21 @@ func buildColumns(r index.IndexReader) (*columns, error) {
 // tuple (indexer writes one for each), so tuple 0 is a number with no
 // live document.
 func (c *columns) browse(want [indexer.FacetPositions]string, skip, n int, facets bool) (ids []string, total uint64, counts []int) {
+	var wantIDs [indexer.FacetPositions]uint32 // 0: any
+	for p, w := range want {
+		if w == "" {
+			continue
+		}
+		wantIDs[p] = math.MaxUint32 // a value no document has: no tuple matches
+		if i := slices.Index(c.names[p], w); i >= 0 {
+			wantIDs[p] = uint32(i + 1)
+		}
+	}
 	match := make([]bool, len(c.tuples)+1)
-	for i, vals := range c.values {
+	for i, ids := range c.valueIDs {
 		match[i+1] = true
-		for p, w := range want {
-			if w != "" && vals[p] != w {
+		for p, w := range wantIDs {
+			if w != 0 && ids[p] != w {
 				match[i+1] = false
 				break
 			}

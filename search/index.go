@@ -193,9 +193,9 @@ func (x *Index) CountByStatus(ctx context.Context, f Filters) (map[string]uint64
 	}
 	req := bleve.NewSearchRequestOptions(root, 0, 0, false)
 	req.AddFacet("status", bleve.NewFacetRequest(indexer.FieldStatus, 20))
-	sr, err := x.idx.Bleve().SearchInContext(ctx, req)
+	sr, err := x.run(ctx, req)
 	if err != nil {
-		return nil, 0, catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+		return nil, 0, err
 	}
 	out := make(map[string]uint64)
 	if fr := sr.Facets["status"]; fr != nil && fr.Terms != nil {
@@ -216,9 +216,9 @@ func (x *Index) EachDocument(ctx context.Context, fn func(id string, updated tim
 		req.Fields = []string{indexer.FieldUpdatedAt}
 		req.SortBy([]string{"_id"})
 		req.SearchAfter = after
-		sr, err := x.idx.Bleve().SearchInContext(ctx, req)
+		sr, err := x.run(ctx, req)
 		if err != nil {
-			return catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+			return err
 		}
 		for _, dm := range sr.Hits {
 			s, _ := dm.Fields[indexer.FieldUpdatedAt].(string)
@@ -238,11 +238,9 @@ func (x *Index) EachDocument(ctx context.Context, fn func(id string, updated tim
 // ENOTFOUND. The public pages fall back to it when the object store is
 // unreachable: the public index holds exactly the public current versions.
 func (x *Index) Document(ctx context.Context, id string) (*Hit, string, error) {
-	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
-	req.Fields = append(append([]string{}, storedFields...), indexer.FieldBody)
-	sr, err := x.idx.Bleve().SearchInContext(ctx, req)
+	sr, err := x.fetch(ctx, []string{id}, append(storedFields[:len(storedFields):len(storedFields)], indexer.FieldBody))
 	if err != nil {
-		return nil, "", catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+		return nil, "", err
 	}
 	if len(sr.Hits) == 0 {
 		return nil, "", catalogue.Errorf(catalogue.ENOTFOUND, "条目不存在")

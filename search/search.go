@@ -16,6 +16,7 @@ import (
 	"gongkai/catalogue"
 	"gongkai/indexer"
 	"gongkai/indexer/analysis/pinyin"
+	"gongkai/indexer/analysis/t2s"
 )
 
 // Field boosts: a word in the title counts for more than one in the body.
@@ -56,6 +57,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	parsed := ParseText(q.Text)
 	var must []query.Query
 	var exact string
+	typed := t2s.Simplify(q.Text) // 文号 typed in traditional characters are looked up simplified
 
 	if q.Text != "" && parsed.Empty() {
 		return nil, errNothingToSearch
@@ -76,7 +78,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		if st := shortTitleQuery(q.Text); st != nil && text != nil {
 			text = bleve.NewDisjunctionQuery(st, text)
 		}
-		if ex, label := exactQuery(simplified(q.Text)); ex != nil {
+		if ex, label := exactQuery(typed); ex != nil {
 			exact = label
 			if text == nil {
 				text = ex
@@ -133,7 +135,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		res.Hits = append(res.Hits, toHit(dm))
 	}
 	// Say so only when the first hit really carries the number asked for.
-	if exact != "" && (len(res.Hits) == 0 || q.Page != 1 || q.Sort != SortRelevance || !carriesNumber(res.Hits[0], simplified(q.Text))) {
+	if exact != "" && (len(res.Hits) == 0 || q.Page != 1 || q.Sort != SortRelevance || !carriesNumber(res.Hits[0], typed)) {
 		res.Exact = ""
 	}
 	res.Facets = facets
@@ -198,11 +200,11 @@ func facetFilter(q Query) (want [indexer.FacetPositions]string, ok bool) {
 func (x *Index) browse(ctx context.Context, req *bleve.SearchRequest, q Query, want [indexer.FacetPositions]string) (*bleve.SearchResult, map[string][]FacetValue, error) {
 	adv, err := x.idx.Bleve().Advanced()
 	if err != nil {
-		return nil, nil, catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+		return nil, nil, unavailable(err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, nil, catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+		return nil, nil, unavailable(err)
 	}
 	col, err := x.columns.get(r)
 	r.Close()
@@ -254,9 +256,14 @@ func (x *Index) run(ctx context.Context, req *bleve.SearchRequest) (*bleve.Searc
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, err
 		}
-		return nil, catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
+		return nil, unavailable(err)
 	}
 	return sr, nil
+}
+
+// unavailable is the error for a failure of the index itself.
+func unavailable(err error) error {
+	return catalogue.WrapError(catalogue.EUNAVAILABLE, "检索服务暂时不可用，请稍后再试", err)
 }
 
 // highlight cuts the title and body fragments of one page's hits

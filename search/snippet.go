@@ -30,10 +30,6 @@ const (
 	maxTextBytes = 64 << 10
 )
 
-// simplified returns s with traditional characters simplified, as typed
-// 文号 are looked up (國務院令第711號 is 国务院令第711号).
-func simplified(s string) string { return t2s.Simplify(s) }
-
 // foldText folds text as the analyzer folds terms, keeping every byte
 // where it was: traditional characters to simplified ones of the same
 // length, and letters to lower case (full-width ones to full-width lower
