@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gongkai/web"
 )
@@ -176,6 +179,31 @@ func TestMethods(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 			t.Errorf("HEAD /catalogue: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	})
+	t.Run("HeadSendsNoBody", func(t *testing.T) {
+		// Two requests on one connection: the second answer must follow
+		// the first's headers directly.
+		conn, err := net.Dial("tcp", f.Server.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := io.WriteString(conn, "HEAD /catalogue HTTP/1.1\r\nHost: test\r\n\r\nGET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		br := bufio.NewReader(conn)
+		for i, method := range []string{http.MethodHead, http.MethodGet} {
+			resp, err := http.ReadResponse(br, &http.Request{Method: method})
+			if err != nil {
+				t.Fatalf("answer %d: %v", i+1, err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || method == http.MethodHead && len(body) > 0 {
+				t.Errorf("answer %d to %s: %d, %d bytes of body", i+1, method, resp.StatusCode, len(body))
+			}
 		}
 	})
 	t.Run("WrongMethodIs405", func(t *testing.T) {

@@ -94,8 +94,12 @@ func New(d Deps) (*Handler, error) {
 
 // ServeHTTP implements http.Handler.
 // HEAD is answered as GET: net/http writes the headers and drops the body.
+// The router is given a copy that says GET, since net/http decides from its
+// own request whether to drop the body; changing that one would send the
+// body, which the client then reads as the start of its next response.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
+		r = r.WithContext(r.Context())
 		r.Method = http.MethodGet
 	}
 	h.engine.ServeHTTP(w, r)
