@@ -61,6 +61,7 @@ type Index struct {
 	dir      string
 	analysis Analysis
 	rebuild  string // why the index is empty and must be rebuilt; "" if it need not be
+	share    *sharing
 
 	// Bleve panics when an index is closed twice (a failed rebuild can
 	// leave a closed index behind), so Close runs once.
@@ -85,6 +86,11 @@ type Options struct {
 }
 
 func (o Options) analysis() (Analysis, error) { return ParseAnalysis(string(o.Analysis)) }
+
+func newIndex(idx bleve.Index, dir string, a Analysis, rebuild string) *Index {
+	return &Index{idx: idx, dir: dir, analysis: a, rebuild: rebuild,
+		share: newSharing(idx.Mapping(), a.IndexAnalyzer(), shared)}
+}
 
 // Open opens the index at dir, creating it if dir does not exist or is
 // empty. If the index was built by another version, or cannot be read, it
@@ -132,7 +138,7 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 		idx.Close()
 		return recreate(dir, a, want, fmt.Sprintf("索引版本 %q 与程序版本 %q 不符", got, want))
 	}
-	return &Index{idx: idx, dir: dir, analysis: a}, nil
+	return newIndex(idx, dir, a, ""), nil
 }
 
 // Recreate deletes the index at dir, if there is one, and creates it anew,
@@ -175,7 +181,7 @@ func create(dir string, a Analysis, version, reason string) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("indexer: create %s: record version: %w", dir, err)
 	}
-	return &Index{idx: idx, dir: dir, analysis: a, rebuild: reason}, nil
+	return newIndex(idx, dir, a, reason), nil
 }
 
 // remove deletes an index directory, after checking that it is one.
@@ -349,7 +355,7 @@ func (x *Index) Index(ctx context.Context, docs ...Document) error {
 		if strings.TrimSpace(d.ID) == "" {
 			return fmt.Errorf("indexer: index: document %d of %d has no ID", i+1, len(docs))
 		}
-		if err := b.Index(d.ID, d.record()); err != nil {
+		if err := x.add(b, d); err != nil {
 			return fmt.Errorf("indexer: index %s: %w", d.ID, err)
 		}
 		size += len(d.Title) + len(d.Summary) + len(d.Body) + len(d.AttachmentText)
@@ -362,6 +368,19 @@ func (x *Index) Index(ctx context.Context, docs ...Document) error {
 		}
 	}
 	return x.flush(ctx, b)
+}
+
+// add maps d and adds it to b, analysing its text through the memo shared
+// with the other index (shared.go).
+func (x *Index) add(b *bleve.Batch, d *Document) error {
+	if x.share == nil {
+		return b.Index(d.ID, d.record())
+	}
+	doc, err := x.share.document(d.ID, d.record())
+	if err != nil {
+		return err
+	}
+	return b.IndexAdvanced(doc)
 }
 
 // Delete removes documents by ID; unknown IDs are ignored.

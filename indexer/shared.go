@@ -1,0 +1,198 @@
+package indexer
+
+import (
+	"hash/maphash"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// The staff and public indexes are given the same title and text for every
+// published entry, usually at the same moment: an import or a publication
+// indexes a batch in both side by side, and a rebuild walks both in the
+// same order. Cutting words is the dearest part of analysis, so the first
+// index to analyse a text keeps its tokens in a memo, and the second takes
+// them instead of cutting the text again.
+//
+// Sharing is safe because nothing downstream changes a token: Bleve reads
+// the stream once, to count terms and record their locations. A text is
+// handed over only on an exact match of the analyzer and the bytes, never
+// on a hash alone.
+
+// memoBytes bounds the memory the memo holds: a few batches of tokens, so
+// that two indexes working on the same batches share nearly everything
+// while memory stays flat. A text the other index never asks for (a draft
+// only staff see) is dropped oldest first, or when the memo has been idle
+// for memoIdle.
+const (
+	memoBytes = 64 << 20
+	memoIdle  = 30 * time.Second
+)
+
+// minShared is the shortest text worth sharing: below it, hashing and
+// locking cost about what analysis does.
+const minShared = 64
+
+// tokenBytes estimates the memory of one token in a stream.
+const tokenBytes = 96
+
+var shared = newAnalysisMemo(memoBytes)
+
+type analysisMemo struct {
+	limit int
+	seed  maphash.Seed
+
+	mu      sync.Mutex
+	entries map[memoKey]*memoEntry
+	queue   []*memoEntry // oldest first; entries already taken are skipped
+	size    int          // estimated bytes of the entries in the map
+	idle    *time.Timer  // clears the memo when nothing used it for memoIdle
+	uses    uint64       // analyses since the timer was last set
+}
+
+type memoKey struct {
+	analyzer string
+	hash     uint64
+}
+
+type memoEntry struct {
+	key   memoKey
+	text  string        // the analysed bytes, compared on a hit
+	ready chan struct{} // closed once tokens is set
+	// tokens is the analysis, read-only once ready is closed.
+	tokens analysis.TokenStream
+	cost   int  // estimated bytes, counted in size while the entry is kept
+	kept   bool // whether it is in entries (and counted in size)
+}
+
+func newAnalysisMemo(limit int) *analysisMemo {
+	return &analysisMemo{limit: limit, seed: maphash.MakeSeed(), entries: make(map[memoKey]*memoEntry)}
+}
+
+// analyze returns inner's analysis of input, from the memo if another
+// index has just analysed the same bytes with the analyzer of that name.
+func (m *analysisMemo) analyze(name string, inner analysis.Analyzer, input []byte) analysis.TokenStream {
+	if len(input) < minShared {
+		return inner.Analyze(input)
+	}
+	key := memoKey{name, maphash.Bytes(m.seed, input)}
+	m.mu.Lock()
+	m.touch()
+	if e := m.entries[key]; e != nil && e.text == string(input) {
+		// The second index: take the tokens, which no one else will.
+		m.drop(e)
+		m.mu.Unlock()
+		<-e.ready
+		return e.tokens
+	}
+	e := &memoEntry{key: key, text: string(input), ready: make(chan struct{})}
+	m.entries[key], e.kept = e, true
+	m.mu.Unlock()
+
+	// The filters may change input in place; e.text is a copy.
+	e.tokens = inner.Analyze(input)
+	close(e.ready)
+
+	m.mu.Lock()
+	if e.kept {
+		e.cost = len(e.text) + len(e.tokens)*tokenBytes
+		m.size += e.cost
+		m.queue = append(m.queue, e)
+		m.evict()
+	}
+	m.mu.Unlock()
+	return e.tokens
+}
+
+// drop forgets e. m.mu is held.
+func (m *analysisMemo) drop(e *memoEntry) {
+	if !e.kept {
+		return
+	}
+	delete(m.entries, e.key)
+	m.size -= e.cost
+	e.kept = false
+}
+
+// evict drops the oldest entries while the memo holds more than its limit.
+// m.mu is held.
+func (m *analysisMemo) evict() {
+	i := 0
+	for ; i < len(m.queue) && (m.size > m.limit || !m.queue[i].kept); i++ {
+		m.drop(m.queue[i])
+	}
+	if i > 0 {
+		m.queue = append(m.queue[:0], m.queue[i:]...)
+	}
+}
+
+// touch notes a use, arming the timer that clears an idle memo. m.mu is
+// held.
+func (m *analysisMemo) touch() {
+	if m.idle == nil {
+		m.idle = time.AfterFunc(memoIdle, m.expire)
+	}
+	m.uses++
+}
+
+// expire clears the memo if nothing used it since the timer was set, and
+// sets the timer again if something did.
+func (m *analysisMemo) expire() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.uses > 0 {
+		m.uses = 0
+		m.idle.Reset(memoIdle)
+		return
+	}
+	for _, e := range m.entries {
+		e.kept = false // one still being analysed is not kept when done
+	}
+	clear(m.entries)
+	m.queue, m.size, m.idle = nil, 0, nil
+}
+
+// memoAnalyzer is an index's analyzer of one name, analysing through the
+// memo.
+type memoAnalyzer struct {
+	name  string
+	inner analysis.Analyzer
+	memo  *analysisMemo
+}
+
+func (a *memoAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	return a.memo.analyze(a.name, a.inner, input)
+}
+
+// sharing maps a document's text fields so that those analysed by the
+// index's word-cutting analyzer go through the memo.
+type sharing struct {
+	mapping mapping.IndexMapping
+	inner   analysis.Analyzer // the index's instance of the analyzer
+	memo    *memoAnalyzer
+}
+
+func newSharing(m mapping.IndexMapping, name string, memo *analysisMemo) *sharing {
+	inner := m.AnalyzerNamed(name)
+	if inner == nil {
+		return nil
+	}
+	return &sharing{mapping: m, inner: inner, memo: &memoAnalyzer{name: name, inner: inner, memo: memo}}
+}
+
+// document maps data, with id, to a Bleve document.
+func (s *sharing) document(id string, data any) (*document.Document, error) {
+	doc := document.NewDocument(id)
+	if err := s.mapping.MapDocument(doc, data); err != nil {
+		return nil, err
+	}
+	for i, f := range doc.Fields {
+		if t, ok := f.(*document.TextField); ok && t.Analyzer() == s.inner {
+			doc.Fields[i] = document.NewTextFieldCustom(t.Name(), t.ArrayPositions(), t.Value(), t.Options(), s.memo)
+		}
+	}
+	return doc, nil
+}
