@@ -227,33 +227,60 @@ type ReconcileReport struct {
 // after an unclean stop and by `gongkai reindex`, so a crash between the
 // steps of publishing never leaves a leak or a loss behind.
 func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
-	var rep ReconcileReport
-	want := make(map[string]bool)
-	var replacing []*Entry
-	err := s.Records.ListEntries(ctx, func(e *Entry) error {
-		rep.Entries++
+	var (
+		rep       ReconcileReport
+		replacing []*Entry
+		mu        sync.Mutex // guards rep, want and failed once the workers run
+		want      = make(map[string]bool)
+		failed    error
+	)
+	// Reading and comparing the public records is most of the work, and
+	// each entry's is its own, so several entries are checked at a time.
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	entries := make(chan *Entry)
+	var wg sync.WaitGroup
+	for range reconcileWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for e := range entries {
+				public, rewritten, err := s.reconcileEntry(wctx, e)
+				mu.Lock()
+				switch {
+				case err != nil:
+					if failed == nil {
+						failed = fmt.Errorf("%s: %w", e.ID, err)
+						cancel()
+					}
+				case public:
+					want[e.ID] = true
+					rep.Public++
+					if rewritten {
+						rep.Rewritten++
+					}
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	err := s.Records.ListEntries(wctx, func(e *Entry) error {
+		rep.Entries++ // the workers never touch it
 		if e.Replaces != "" && e.IsPublic() {
 			replacing = append(replacing, e)
 		}
-		p, proj, err := s.projection(ctx, e)
-		if err != nil {
-			return err
-		}
-		if proj == ProjectNothing {
+		select {
+		case entries <- e:
 			return nil
+		case <-wctx.Done():
+			return wctx.Err()
 		}
-		want[e.ID] = true
-		rep.Public++
-		have, err := s.Public.Entry(ctx, e.ID)
-		if err == nil && samePublic(have, p) {
-			return nil
-		}
-		if err != nil && ErrorCode(err) != ENOTFOUND {
-			return err
-		}
-		rep.Rewritten++
-		return s.Public.PutEntry(ctx, p, s.Records)
 	})
+	close(entries)
+	wg.Wait()
+	if failed != nil {
+		err = failed // the cause, not the cancellation it made
+	}
 	if err != nil {
 		return rep, fmt.Errorf("catalogue: reconcile: %w", err)
 	}
@@ -265,9 +292,9 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		}
 	}
 	var stray []string
-	err = s.Public.ListEntries(ctx, func(p *PublicEntry) error {
-		if !want[p.ID] {
-			stray = append(stray, p.ID)
+	err = s.Public.ListIDs(ctx, func(id string) error {
+		if !want[id] {
+			stray = append(stray, id)
 		}
 		return nil
 	})
@@ -281,6 +308,27 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		rep.Removed++
 	}
 	return rep, nil
+}
+
+// reconcileWorkers is how many entries Reconcile checks at a time.
+const reconcileWorkers = 8
+
+// reconcileEntry makes e's public record what its projection says, if e
+// belongs on the public side, and reports whether it does and whether its
+// record had to be written.
+func (s *Service) reconcileEntry(ctx context.Context, e *Entry) (public, rewritten bool, err error) {
+	p, proj, err := s.projection(ctx, e)
+	if err != nil || proj == ProjectNothing {
+		return false, false, err
+	}
+	have, err := s.Public.Entry(ctx, e.ID)
+	if err == nil && samePublic(have, p) {
+		return true, false, nil
+	}
+	if err != nil && ErrorCode(err) != ENOTFOUND {
+		return true, false, err
+	}
+	return true, true, s.Public.PutEntry(ctx, p, s.Records)
 }
 
 // samePublic compares two public records by the fields that are persisted.

@@ -54,6 +54,9 @@ type PublicSite interface {
 	PutEntry(ctx context.Context, p *PublicEntry, files RecordStore) error
 	// DeleteEntry removes the public record and its files.
 	DeleteEntry(ctx context.Context, id string) error
+	// ListIDs calls fn with the id of every public record, in id order,
+	// without reading the records.
+	ListIDs(ctx context.Context, fn func(id string) error) error
 }
 
 // PublicReader reads the public projection.

@@ -50,6 +50,21 @@ func (s *PublicSite) ListEntries(ctx context.Context, fn func(*catalogue.PublicE
 	})
 }
 
+// ListIDs implements catalogue.PublicSite.
+func (s *PublicSite) ListIDs(ctx context.Context, fn func(string) error) error {
+	err := s.b.List(ctx, publicEntriesPrefix, func(info ObjectInfo) error {
+		id, ok := strings.CutSuffix(strings.TrimPrefix(info.Key, publicEntriesPrefix), ".json")
+		if !ok || !ValidID(id) {
+			return nil
+		}
+		return fn(id)
+	})
+	if err != nil {
+		return domainError("list "+publicEntriesPrefix, err)
+	}
+	return nil
+}
+
 // OpenFile implements catalogue.PublicReader: only a file listed by the
 // entry's public record (its current or an earlier version) is served.
 func (s *PublicSite) OpenFile(ctx context.Context, id, sha string) (io.ReadCloser, error) {
