@@ -78,9 +78,9 @@ type Bucket struct {
 	// them (at_unix.go); a write into an open one need not create it.
 	// delete drops the folders it removes (under tree).
 	folders folders
-	// syncs makes writes durable, sharing each sync among the writers
-	// waiting for one (sync_linux.go, sync_other.go).
-	syncs syncer
+	// syncs coalesces concurrent syncs of one folder: writers that renamed
+	// into it while a sync ran share the next one.
+	syncs sync.Map // string → *dirSync
 }
 
 var _ storage.Bucket = (*Bucket)(nil)
@@ -99,12 +99,7 @@ func New(dir string) (*Bucket, error) {
 		return nil, fmt.Errorf("storage/fs: open %s: %w", dir, err)
 	}
 	b := &Bucket{dir: dir, root: root}
-	if err := b.syncs.open(root); err != nil {
-		root.Close()
-		return nil, fmt.Errorf("storage/fs: open %s: %w", dir, err)
-	}
 	if err := b.prepare(); err != nil {
-		b.syncs.close()
 		root.Close()
 		return nil, fmt.Errorf("storage/fs: prepare %s: %w", dir, err)
 	}
@@ -124,8 +119,7 @@ func (b *Bucket) prepare() error {
 }
 
 // Put stores size bytes from r at key: it writes them to a temporary file,
-// syncs it, and renames it into place. It returns once the object is on
-// disk.
+// syncs it, and renames it into place.
 func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64, opts storage.PutOptions) (storage.ObjectInfo, error) {
 	if err := storage.ValidateKey(key); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("storage/fs: put: %w", err)
@@ -171,10 +165,6 @@ func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, o
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	// Nothing is renamed into place before its content is on disk.
-	if err := b.syncData(f); err != nil {
-		return storage.ObjectInfo{}, err
-	}
 	if err := f.Close(); err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -185,7 +175,7 @@ func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, o
 	return storage.ObjectInfo{Key: key, Size: size, ContentType: contentType, ETag: etag, ModTime: modTime}, nil
 }
 
-// writeObject writes the header and content to f. The header
+// writeObject writes the header and content to f and syncs it. The header
 // is written twice: first with a blank ETag to reserve its place, then with
 // the MD5 once the content has streamed through.
 func writeObject(ctx context.Context, f *os.File, r io.Reader, size int64, contentType string) (etag string, modTime time.Time, err error) {
@@ -202,6 +192,9 @@ func writeObject(ctx context.Context, f *os.File, r io.Reader, size int64, conte
 	}
 	etag = hex.EncodeToString(h.Sum(nil))
 	if _, err := f.WriteAt([]byte(header(etag, contentType)), 0); err != nil {
+		return "", time.Time{}, err
+	}
+	if err := f.Sync(); err != nil {
 		return "", time.Time{}, err
 	}
 	fi, err := f.Stat()
@@ -538,7 +531,6 @@ func (b *Bucket) delete(key string) error {
 // Close releases the root directory. The bucket is unusable afterwards.
 func (b *Bucket) Close() error {
 	b.folders.closeAll()
-	b.syncs.close()
 	if err := b.root.Close(); err != nil {
 		return fmt.Errorf("storage/fs: close %s: %w", b.dir, err)
 	}
@@ -551,11 +543,17 @@ func (b *Bucket) keyLock(key string) *sync.Mutex {
 	return &b.keyLocks[h.Sum32()%uint32(len(b.keyLocks))]
 }
 
-// syncGroup lets concurrent writers share one sync: a sync covers every
-// change made before it started (a rename into a folder, or a write to a
-// file of the file system), so a writer waits for the first sync that
-// starts after its change, running it itself if none runs.
-type syncGroup struct {
+// syncDir flushes a folder's entries, making renames and removals in it
+// durable.
+func (b *Bucket) syncDir(dir string) error {
+	s, _ := b.syncs.LoadOrStore(dir, newDirSync())
+	return s.(*dirSync).sync(func() error { return b.syncFolder(dir) })
+}
+
+// dirSync lets concurrent writers share one sync of a folder: a sync
+// covers every rename made before it started, so a writer waits for the
+// first sync that starts after its rename, running it itself if none runs.
+type dirSync struct {
 	mu       sync.Mutex
 	done     *sync.Cond
 	running  bool
@@ -564,16 +562,16 @@ type syncGroup struct {
 	err      error  // what it returned
 }
 
-func newSyncGroup() *syncGroup {
-	s := &syncGroup{}
+func newDirSync() *dirSync {
+	s := &dirSync{}
 	s.done = sync.NewCond(&s.mu)
 	return s
 }
 
-func (s *syncGroup) sync(do func() error) error {
+func (s *dirSync) sync(do func() error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// A sync running now may have started before the caller's change.
+	// A sync running now may have started before the caller's rename.
 	need := s.started + 1
 	for s.finished < need {
 		if s.running {

@@ -4,15 +4,12 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"gongkai/storage"
@@ -268,8 +265,8 @@ type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errBroken }
 
-// BenchmarkPut measures a durable 4 KiB write: temporary file, its sync, a
-// rename and the folder's sync.
+// BenchmarkPut measures a durable 4 KiB write: temporary file, two fsyncs
+// and a rename.
 func BenchmarkPut(b *testing.B) {
 	bucket := MustOpen(b, b.TempDir())
 	content := strings.Repeat("公", 4096/3)
@@ -280,27 +277,6 @@ func BenchmarkPut(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// BenchmarkPutParallel measures durable 4 KiB writes by 8 writers at once,
-// each into its own folder, as a bulk import makes them: the writers share
-// syncs.
-func BenchmarkPutParallel(b *testing.B) {
-	bucket := MustOpen(b, b.TempDir())
-	content := strings.Repeat("公", 4096/3)
-	b.SetBytes(int64(len(content)))
-	b.SetParallelism(8 / max(1, runtime.GOMAXPROCS(0)))
-	var writer atomic.Int64
-	b.RunParallel(func(pb *testing.PB) {
-		w := writer.Add(1)
-		for i := 0; pb.Next(); i++ {
-			key := fmt.Sprintf("entries/%d/%d.json", w, i%100)
-			if _, err := bucket.Put(b.Context(), key, strings.NewReader(content), int64(len(content)), storage.PutOptions{ContentType: "application/json"}); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
 }
 
 // BenchmarkGet measures opening and reading a 4 KiB object.
