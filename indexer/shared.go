@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"hash/maphash"
+	"slices"
 	"sync"
 	"time"
 
@@ -81,30 +82,47 @@ func (m *analysisMemo) analyze(name string, inner analysis.Analyzer, input []byt
 	key := memoKey{name, maphash.Bytes(m.seed, input)}
 	m.mu.Lock()
 	m.touch()
-	if e := m.entries[key]; e != nil && e.text == string(input) {
+	e := m.entries[key]
+	switch {
+	case e != nil && e.text == string(input):
 		// The second index: take the tokens, which no one else will.
 		m.drop(e)
 		m.mu.Unlock()
 		<-e.ready
-		return e.tokens
+		m.mu.Lock()
+		tokens := e.tokens
+		e.tokens, e.text = nil, "" // the queue may hold e a while yet
+		m.mu.Unlock()
+		return tokens
+	case e != nil:
+		// Another text with the same hash is waiting for its second
+		// index: leave it be.
+		m.mu.Unlock()
+		return inner.Analyze(input)
 	}
-	e := &memoEntry{key: key, text: string(input), ready: make(chan struct{})}
+	e = &memoEntry{key: key, text: string(input), ready: make(chan struct{})}
 	m.entries[key], e.kept = e, true
 	m.mu.Unlock()
 
-	// The filters may change input in place; e.text is a copy.
-	e.tokens = inner.Analyze(input)
-	close(e.ready)
+	var tokens analysis.TokenStream
+	func() {
+		defer close(e.ready) // even if analysis panics, no taker waits forever
+		// The filters may change input in place; e.text is a copy.
+		tokens = inner.Analyze(input)
+		e.tokens = tokens
+	}()
 
 	m.mu.Lock()
 	if e.kept {
-		e.cost = len(e.text) + len(e.tokens)*tokenBytes
+		// The tokens point into the input, which the first index keeps
+		// too, so the text counts twice.
+		e.cost = 2*len(e.text) + len(tokens)*tokenBytes
 		m.size += e.cost
 		m.queue = append(m.queue, e)
 		m.evict()
 	}
 	m.mu.Unlock()
-	return e.tokens
+	return tokens
 }
 
 // drop forgets e. m.mu is held.
@@ -117,15 +135,19 @@ func (m *analysisMemo) drop(e *memoEntry) {
 	e.kept = false
 }
 
-// evict drops the oldest entries while the memo holds more than its limit.
+// evict drops the oldest entries while the memo holds more than its limit,
+// and the taken ones at the front of the queue. When taken entries behind
+// an old one nobody took make up most of the queue, they are swept out.
 // m.mu is held.
 func (m *analysisMemo) evict() {
 	i := 0
 	for ; i < len(m.queue) && (m.size > m.limit || !m.queue[i].kept); i++ {
 		m.drop(m.queue[i])
+		m.queue[i] = nil
 	}
-	if i > 0 {
-		m.queue = append(m.queue[:0], m.queue[i:]...)
+	m.queue = m.queue[i:]
+	if len(m.queue) > 2*len(m.entries)+64 {
+		m.queue = slices.DeleteFunc(m.queue, func(e *memoEntry) bool { return !e.kept })
 	}
 }
 
@@ -150,6 +172,9 @@ func (m *analysisMemo) expire() {
 	}
 	for _, e := range m.entries {
 		e.kept = false // one still being analysed is not kept when done
+		if e.cost > 0 {
+			e.tokens, e.text = nil, ""
+		}
 	}
 	clear(m.entries)
 	m.queue, m.size, m.idle = nil, 0, nil
