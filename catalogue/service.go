@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -230,7 +231,7 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	var (
 		rep       ReconcileReport
 		replacing []*Entry
-		mu        sync.Mutex // guards rep, want and failed once the workers run
+		mu        sync.Mutex // guards want, failed and rep but for Entries
 		want      = make(map[string]bool)
 		failed    error
 	)
@@ -278,7 +279,7 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	})
 	close(entries)
 	wg.Wait()
-	if failed != nil {
+	if failed != nil && (err == nil || errors.Is(err, context.Canceled)) {
 		err = failed // the cause, not the cancellation it made
 	}
 	if err != nil {

@@ -183,7 +183,7 @@ func TestMethods(t *testing.T) {
 	})
 	t.Run("HeadSendsNoBody", func(t *testing.T) {
 		// Two requests on one connection: the second answer must follow
-		// the first's headers directly.
+		// the first's headers directly, or it does not parse.
 		conn, err := net.Dial("tcp", f.Server.Listener.Addr().String())
 		if err != nil {
 			t.Fatal(err)
@@ -201,8 +201,8 @@ func TestMethods(t *testing.T) {
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK || method == http.MethodHead && len(body) > 0 {
-				t.Errorf("answer %d to %s: %d, %d bytes of body", i+1, method, resp.StatusCode, len(body))
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("answer %d to %s: %d %s", i+1, method, resp.StatusCode, body)
 			}
 		}
 	})
