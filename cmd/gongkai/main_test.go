@@ -191,18 +191,24 @@ func MustGetJSON(tb testing.TB, url string, status int, v any) {
 	}
 }
 
+// MustImportGoodLines imports goodLines into a new data dir and returns it.
+func MustImportGoodLines(tb testing.TB) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	data := filepath.Join(dir, "data")
+	MustWriteFile(tb, dir, "files/report.txt", "年度报告")
+	file := MustWriteFile(tb, dir, "c.jsonl", goodLines)
+	if err := Run(context.Background(), []string{"import", "--data", data, file}, nil, io.Discard, io.Discard, env()); err != nil {
+		tb.Fatal(err)
+	}
+	return data
+}
+
 // After an unclean stop the next start reconciles the public projection
 // with the records and rebuilds the indexes from scratch, so a public
 // record that no internal entry justifies disappears from every view.
 func TestUncleanRestartReconciles(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	MustWriteFile(t, dir, "files/report.txt", "年度报告")
-	file := MustWriteFile(t, dir, "c.jsonl", goodLines)
-	if err := Run(ctx, []string{"import", "--data", data, file}, nil, io.Discard, io.Discard, env()); err != nil {
-		t.Fatal(err)
-	}
+	data := MustImportGoodLines(t)
 	// Simulate a crash that left a public record behind an entry whose
 	// internal record says it must not be public.
 	entries, err := filepath.Glob(filepath.Join(data, "store", "objects", "internal", "entries", "*.json"))
@@ -231,13 +237,7 @@ func TestUncleanRestartReconciles(t *testing.T) {
 // gone, and the staff index holds every entry.
 func TestReindex(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	MustWriteFile(t, dir, "files/report.txt", "年度报告")
-	file := MustWriteFile(t, dir, "c.jsonl", goodLines)
-	if err := Run(ctx, []string{"import", "--data", data, file}, nil, io.Discard, io.Discard, env()); err != nil {
-		t.Fatal(err)
-	}
+	data := MustImportGoodLines(t)
 	public, err := filepath.Glob(filepath.Join(data, "store", "objects", "public", "entries", "*.json"))
 	if err != nil || len(public) != 2 {
 		t.Fatalf("public entries %v, %v", public, err)
