@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Service carries out the catalogue's use cases on top of the stores and
@@ -231,55 +233,38 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	var (
 		rep       ReconcileReport
 		replacing []*Entry
-		mu        sync.Mutex // guards want, failed and rep but for Entries
+		mu        sync.Mutex // guards want, rep.Public and rep.Rewritten
 		want      = make(map[string]bool)
-		failed    error
 	)
 	// Reading and comparing the public records is most of the work, and
-	// each entry's is its own, so several entries are checked at a time.
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	entries := make(chan *Entry)
-	var wg sync.WaitGroup
-	for range reconcileWorkers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for e := range entries {
-				public, rewritten, err := s.reconcileEntry(wctx, e)
-				mu.Lock()
-				switch {
-				case err != nil:
-					if failed == nil {
-						failed = fmt.Errorf("%s: %w", e.ID, err)
-						cancel()
-					}
-				case public:
-					want[e.ID] = true
-					rep.Public++
-					if rewritten {
-						rep.Rewritten++
-					}
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	err := s.Records.ListEntries(wctx, func(e *Entry) error {
-		rep.Entries++ // the workers never touch it
+	// each entry's is its own, so several entries are checked at a time;
+	// the first failure stops the others.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(reconcileWorkers)
+	err := s.Records.ListEntries(gctx, func(e *Entry) error {
+		rep.Entries++
 		if e.Replaces != "" && e.IsPublic() {
 			replacing = append(replacing, e)
 		}
-		select {
-		case entries <- e:
+		g.Go(func() error {
+			public, rewritten, err := s.reconcileEntry(gctx, e)
+			if err != nil {
+				return fmt.Errorf("%s: %w", e.ID, err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if public {
+				want[e.ID] = true
+				rep.Public++
+			}
+			if rewritten {
+				rep.Rewritten++
+			}
 			return nil
-		case <-wctx.Done():
-			return wctx.Err()
-		}
+		})
+		return gctx.Err()
 	})
-	close(entries)
-	wg.Wait()
-	if failed != nil && (err == nil || errors.Is(err, context.Canceled)) {
+	if failed := g.Wait(); failed != nil && (err == nil || errors.Is(err, context.Canceled)) {
 		err = failed // the cause, not the cancellation it made
 	}
 	if err != nil {

@@ -65,8 +65,7 @@ type memoEntry struct {
 	ready chan struct{} // closed once tokens is set
 	// tokens is the analysis, read-only once ready is closed.
 	tokens analysis.TokenStream
-	cost   int  // estimated bytes, counted in size while the entry is kept
-	kept   bool // whether it is in entries (and counted in size)
+	cost   int // estimated bytes, counted in size while the entry is in entries
 }
 
 func newAnalysisMemo(limit int) *analysisMemo {
@@ -101,7 +100,7 @@ func (m *analysisMemo) analyze(name string, inner analysis.Analyzer, input []byt
 		return inner.Analyze(input)
 	}
 	e = &memoEntry{key: key, text: string(input), ready: make(chan struct{})}
-	m.entries[key], e.kept = e, true
+	m.entries[key] = e
 	m.mu.Unlock()
 
 	var tokens analysis.TokenStream
@@ -113,7 +112,7 @@ func (m *analysisMemo) analyze(name string, inner analysis.Analyzer, input []byt
 	}()
 
 	m.mu.Lock()
-	if e.kept {
+	if m.kept(e) { // not taken or cleared meanwhile
 		// The tokens point into the input, which the first index keeps
 		// too, so the text counts twice.
 		e.cost = 2*len(e.text) + len(tokens)*tokenBytes
@@ -125,14 +124,17 @@ func (m *analysisMemo) analyze(name string, inner analysis.Analyzer, input []byt
 	return tokens
 }
 
+// kept reports whether e is in the memo, waiting for its second index.
+// m.mu is held.
+func (m *analysisMemo) kept(e *memoEntry) bool { return m.entries[e.key] == e }
+
 // drop forgets e. m.mu is held.
 func (m *analysisMemo) drop(e *memoEntry) {
-	if !e.kept {
+	if !m.kept(e) {
 		return
 	}
 	delete(m.entries, e.key)
 	m.size -= e.cost
-	e.kept = false
 }
 
 // evict drops the oldest entries while the memo holds more than its limit,
@@ -141,13 +143,13 @@ func (m *analysisMemo) drop(e *memoEntry) {
 // m.mu is held.
 func (m *analysisMemo) evict() {
 	i := 0
-	for ; i < len(m.queue) && (m.size > m.limit || !m.queue[i].kept); i++ {
+	for ; i < len(m.queue) && (m.size > m.limit || !m.kept(m.queue[i])); i++ {
 		m.drop(m.queue[i])
 		m.queue[i] = nil
 	}
 	m.queue = m.queue[i:]
 	if len(m.queue) > 2*len(m.entries)+64 {
-		m.queue = slices.DeleteFunc(m.queue, func(e *memoEntry) bool { return !e.kept })
+		m.queue = slices.DeleteFunc(m.queue, func(e *memoEntry) bool { return !m.kept(e) })
 	}
 }
 
@@ -171,8 +173,7 @@ func (m *analysisMemo) expire() {
 		return
 	}
 	for _, e := range m.entries {
-		e.kept = false // one still being analysed is not kept when done
-		if e.cost > 0 {
+		if e.cost > 0 { // analysed: one still being analysed is not kept when done
 			e.tokens, e.text = nil, ""
 		}
 	}

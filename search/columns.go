@@ -197,10 +197,10 @@ func (c *columns) browse(want [indexer.FacetPositions]string, skip, n int, facet
 		}
 	}
 	match := make([]bool, len(c.tuples)+1)
-	for i, ids := range c.valueIDs {
+	for i, vals := range c.valueIDs {
 		match[i+1] = true
 		for p, w := range wantIDs {
-			if w != 0 && ids[p] != w {
+			if w != 0 && vals[p] != w {
 				match[i+1] = false
 				break
 			}

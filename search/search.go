@@ -183,16 +183,14 @@ func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, q Query) 
 
 // facetFilter returns the facet values q's filters ask for, by position in
 // the indexer.FacetTuple, when q lists entries by date without words and
-// filters by nothing else.
+// filters by nothing else (a filter added to Filters later is something
+// else, so it is never ignored here).
 func facetFilter(q Query) (want [indexer.FacetPositions]string, ok bool) {
-	f := q.Filters
-	if q.Text != "" || q.Sort != SortDate || f.Validity != "" || !f.From.IsZero() || !f.To.IsZero() ||
-		f.Status != "" || f.Attribute != "" || f.Section != "" || f.Kind != "" || !f.DueFrom.IsZero() || !f.DueTo.IsZero() {
-		return want, false
-	}
-	want[indexer.FacetCategory], want[indexer.FacetTopic], want[indexer.FacetOrgan] = f.Category, f.Topic, f.Organ
-	want[indexer.FacetDocType], want[indexer.FacetYear] = f.DocType, f.Year
-	return want, true
+	rest := q.Filters
+	want[indexer.FacetCategory], want[indexer.FacetTopic], want[indexer.FacetOrgan] = rest.Category, rest.Topic, rest.Organ
+	want[indexer.FacetDocType], want[indexer.FacetYear] = rest.DocType, rest.Year
+	rest.Category, rest.Topic, rest.Organ, rest.DocType, rest.Year = "", "", "", "", ""
+	return want, q.Text == "" && q.Sort == SortDate && rest == Filters{}
 }
 
 // browse answers a facetFilter listing from the columns of the index's

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -443,5 +444,28 @@ func TestReconcile(t *testing.T) {
 		if rep, _ := svc.Reconcile(ctx); rep.Rewritten+rep.Removed != 0 {
 			t.Errorf("second reconcile still changed things: %+v", rep)
 		}
+
+		// A public record that cannot be read stops reconciliation, which
+		// names the entry and the cause, not the cancellation of the others.
+		broken := &catalogue.Service{Records: svc.Records, Public: storage.NewPublicSite(unreadable{b, "public/entries/" + ids[1]}), Settings: svc.Settings}
+		_, err = broken.Reconcile(ctx)
+		if err == nil || !strings.Contains(err.Error(), ids[1]) || !errors.Is(err, errUnreadable) {
+			t.Errorf("reconcile with an unreadable public record: %v", err)
+		}
 	})
+}
+
+var errUnreadable = errors.New("disk read error")
+
+// unreadable is a bucket whose objects under prefix cannot be read.
+type unreadable struct {
+	storage.Bucket
+	prefix string
+}
+
+func (u unreadable) Get(ctx context.Context, key string) (io.ReadCloser, storage.ObjectInfo, error) {
+	if strings.HasPrefix(key, u.prefix) {
+		return nil, storage.ObjectInfo{}, errUnreadable
+	}
+	return u.Bucket.Get(ctx, key)
 }
