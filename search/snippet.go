@@ -37,14 +37,27 @@ const (
 // for in both widths (termVariants).
 func foldText(text string) []byte {
 	b := t2s.SimplifyBytes([]byte(text)) // the copy itself when nothing changes
-	for i := 0; i < len(b); i++ {
+	// One step per character, not per byte: Chinese text is mostly
+	// characters of three bytes.
+	for i := 0; i < len(b); {
 		switch c := b[i]; {
-		case c >= 'A' && c <= 'Z':
-			b[i] = c + 'a' - 'A'
+		case c < utf8.RuneSelf:
+			if c >= 'A' && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			}
+			i++
 		case c == 0xEF && i+2 < len(b) && b[i+1] == 0xBC && b[i+2] >= 0xA1 && b[i+2] <= 0xBA:
 			// Ａ–Ｚ (EF BC A1–BA) to ａ–ｚ (EF BD 81–9A).
 			b[i+1], b[i+2] = 0xBD, b[i+2]-0xA1+0x81
+			i += 3
+		case c >= 0xF0:
+			i += 4
+		case c >= 0xE0:
+			i += 3
+		case c >= 0xC0:
 			i += 2
+		default: // a continuation byte out of place
+			i++
 		}
 	}
 	return b

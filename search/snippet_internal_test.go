@@ -15,6 +15,13 @@ func TestSnippets(t *testing.T) {
 			t.Errorf("snippets = %q, want 國民經濟 and ＧＤＰ marked as written", got)
 		}
 	})
+	t.Run("MarksCapitalsAfterCharactersOfEveryLength", func(t *testing.T) {
+		// Characters of two, three and four bytes before the capitals.
+		got := snippets("é年𠀀细颗粒物PM2.5浓度，Ｐｍ值", []string{"pm2.5", "ｐｍ"}, 1)
+		if len(got) != 1 || !strings.Contains(got[0], "<mark>PM2.5</mark>") || !strings.Contains(got[0], "<mark>Ｐｍ</mark>") {
+			t.Errorf("snippets = %q, want PM2.5 and Ｐｍ marked as written", got)
+		}
+	})
 	t.Run("EscapesTheText", func(t *testing.T) {
 		got := snippets(`<script>alert("x")</script> 政府信息公开 & 条例`, []string{"政府信息公开"}, 1)
 		if len(got) != 1 || strings.Contains(got[0], "<script>") || !strings.Contains(got[0], "&lt;script&gt;") ||

@@ -205,8 +205,21 @@ func (c *converter) convertRun(out, in []byte) {
 // a simplified form, or -1.
 func (c *converter) firstTraditional(input []byte) int {
 	for i := 0; i < len(input); {
-		if input[i] < utf8.RuneSelf {
+		b0 := input[i]
+		if b0 < utf8.RuneSelf {
 			i++
+			continue
+		}
+		// Nearly every character of Chinese text is three bytes long:
+		// decoded here, as utf8.DecodeRune does not inline them. A
+		// sequence this lets through that DecodeRune would refuse (an
+		// overlong form or a surrogate) decodes to no marked character.
+		if b0&0xF0 == 0xE0 && i+2 < len(input) && input[i+1]&0xC0 == 0x80 && input[i+2]&0xC0 == 0x80 {
+			r := rune(b0&0x0F)<<12 | rune(input[i+1]&0x3F)<<6 | rune(input[i+2]&0x3F)
+			if c.has[r>>6]&(1<<(r&63)) != 0 {
+				return i
+			}
+			i += 3
 			continue
 		}
 		r, size := utf8.DecodeRune(input[i:])
