@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"gongkai/catalogue"
 	"gongkai/indexer"
@@ -75,7 +77,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 				text = bleve.NewDisjunctionQuery(text, py)
 			}
 		}
-		if st := shortTitleQuery(q.Text); st != nil && text != nil {
+		if st := x.shortTitleQuery(ctx, q.Text); st != nil && text != nil {
 			text = bleve.NewDisjunctionQuery(st, text)
 		}
 		if ex, label := exactQuery(typed); ex != nil {
@@ -196,13 +198,9 @@ func facetFilter(q Query) (want [indexer.FacetPositions]string, ok bool) {
 // browse answers a facetFilter listing from the columns of the index's
 // current snapshot.
 func (x *Index) browse(ctx context.Context, req *bleve.SearchRequest, q Query, want [indexer.FacetPositions]string) (*bleve.SearchResult, map[string][]FacetValue, error) {
-	adv, err := x.idx.Bleve().Advanced()
+	r, err := x.snapshot()
 	if err != nil {
-		return nil, nil, unavailable(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, nil, unavailable(err)
+		return nil, nil, err
 	}
 	col, err := x.columns.get(r)
 	r.Close()
@@ -257,6 +255,24 @@ func (x *Index) run(ctx context.Context, req *bleve.SearchRequest) (*bleve.Searc
 		return nil, unavailable(err)
 	}
 	return sr, nil
+}
+
+// snapshot returns the index's current snapshot, for reading it past
+// Bleve's search API; the caller closes it.
+func (x *Index) snapshot() (index.IndexReader, error) {
+	adv, err := x.idx.Bleve().Advanced()
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	// A closed index hands out a nil snapshot rather than an error.
+	if v := reflect.ValueOf(r); r == nil || v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil, unavailable(bleve.ErrorIndexClosed)
+	}
+	return r, nil
 }
 
 // unavailable is the error for a failure of the index itself.
@@ -352,10 +368,26 @@ func (x *Index) textQuery(p ParsedText) (query.Query, []string, error) {
 		}
 		return out
 	}
-	var all []query.Query
+	// Every word and phrase must be in the text field, which holds the
+	// title and the 主题词 as well as the text, so that each is one
+	// searcher rather than one per field. In the title or among the 主题词
+	// it counts for more: optional clauses, walked only where the text
+	// matched, over the short lists of those fields.
+	var must, should []query.Query
+	word := func(t string) {
+		must = append(must, fieldTerm(indexer.FieldText, t, boostText))
+		should = append(should, fieldTerm(indexer.FieldTitle, t, boostTitle), fieldTerm(indexer.FieldKeywords, t, boostKeywords))
+	}
+	phrase := func(ph, field string, boost float64) query.Query {
+		mp := bleve.NewMatchPhraseQuery(ph)
+		mp.SetField(field)
+		mp.Analyzer = x.idx.QueryAnalyzer()
+		mp.SetBoost(boost)
+		return mp
+	}
 	for _, w := range p.Words {
 		for _, t := range analyse(w) {
-			all = append(all, anyField(t))
+			word(t)
 		}
 	}
 	for _, ph := range p.Phrases {
@@ -365,47 +397,32 @@ func (x *Index) textQuery(p ParsedText) (query.Query, []string, error) {
 		case 1:
 			// One word in quotes: the word itself, without the positions
 			// a phrase is checked by.
-			all = append(all, anyField(ts[0]))
+			word(ts[0])
 			continue
 		}
-		var alts []query.Query
-		for _, f := range []struct {
-			field string
-			boost float64
-		}{{indexer.FieldTitle, boostTitle}, {indexer.FieldText, boostText}} {
-			mp := bleve.NewMatchPhraseQuery(ph)
-			mp.SetField(f.field)
-			mp.Analyzer = x.idx.QueryAnalyzer()
-			mp.SetBoost(f.boost)
-			alts = append(alts, mp)
-		}
-		all = append(all, bleve.NewDisjunctionQuery(alts...))
+		must = append(must, phrase(ph, indexer.FieldText, boostText))
+		should = append(should, phrase(ph, indexer.FieldTitle, boostTitle))
 	}
 	slices.SortStableFunc(terms, func(a, b string) int { return len(b) - len(a) })
-	switch len(all) {
-	case 0:
+	if len(must) == 0 {
 		return nil, terms, nil
-	case 1:
-		return all[0], terms, nil
 	}
-	return bleve.NewConjunctionQuery(all...), terms, nil
+	q := bleve.NewBooleanQuery()
+	if len(must) == 1 {
+		q.Must = must[0] // not a conjunction of one, walked for every hit
+	} else {
+		q.AddMust(must...)
+	}
+	q.AddShould(should...)
+	return q, terms, nil
 }
 
-// anyField matches one analysed term in any text field, weighted by field.
-func anyField(term string) query.Query {
-	var alts []query.Query
-	for _, f := range []struct {
-		field string
-		boost float64
-	}{
-		{indexer.FieldTitle, boostTitle}, {indexer.FieldKeywords, boostKeywords}, {indexer.FieldText, boostText},
-	} {
-		tq := bleve.NewTermQuery(term)
-		tq.SetField(f.field)
-		tq.SetBoost(f.boost)
-		alts = append(alts, tq)
-	}
-	return bleve.NewDisjunctionQuery(alts...)
+// fieldTerm matches one analysed term in one field.
+func fieldTerm(field, term string, boost float64) query.Query {
+	tq := bleve.NewTermQuery(term)
+	tq.SetField(field)
+	tq.SetBoost(boost)
+	return tq
 }
 
 // boostPinyin weighs a title found by its pinyin below a word found in the
@@ -438,10 +455,13 @@ func pinyinQuery(text string) query.Query {
 const boostShortTitle = 30.0
 
 // shortTitleQuery matches entries whose short title (indexer.ShortTitle)
-// is what was typed; a current version before an amended one.
-func shortTitleQuery(text string) query.Query {
+// is what was typed; a current version before an amended one. It is nil
+// when no entry has that short title, as for nearly every search: the
+// clause would then change no order (it halves every score alike), but
+// Bleve would still walk one more disjunction for every hit.
+func (x *Index) shortTitleQuery(ctx context.Context, text string) query.Query {
 	st := indexer.ShortTitle(text)
-	if utf8.RuneCountInString(st) < 2 {
+	if utf8.RuneCountInString(st) < 2 || !x.hasTerm(ctx, indexer.FieldShortTitle, st) {
 		return nil
 	}
 	same := bleve.NewTermQuery(st)
@@ -454,6 +474,23 @@ func shortTitleQuery(text string) query.Query {
 	inForce := bleve.NewConjunctionQuery(sameCurrent, current)
 	inForce.SetBoost(boostShortTitle / 10)
 	return bleve.NewDisjunctionQuery(same, inForce)
+}
+
+// hasTerm reports whether a document of the index's current snapshot has
+// term in field (or had: deleted documents may still count). It is true
+// when the index cannot tell, so that no clause is left out by mistake.
+func (x *Index) hasTerm(ctx context.Context, field, term string) bool {
+	r, err := x.snapshot()
+	if err != nil {
+		return true
+	}
+	defer r.Close()
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return true
+	}
+	defer tfr.Close()
+	return tfr.Count() > 0
 }
 
 // exactQuery recognises a query that is a 文号 or an 索引号 and returns a

@@ -107,6 +107,16 @@ func TestIndexUnavailable(t *testing.T) {
 		}
 	})
 
+	t.Run("APICatalogueIs503", func(t *testing.T) {
+		// The catalogue is read from the index's columns, past Bleve's
+		// search API: a closed index must still answer 503, not panic.
+		resp, body := f.Get(t, "/api/v1/catalogue?size=3")
+		if resp.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("status %d, want 503; body %s", resp.StatusCode, body)
+		}
+		MustError(t, body, "unavailable")
+	})
+
 	t.Run("SearchPageIs503Page", func(t *testing.T) {
 		_, body := f.MustPage(t, "/search?q="+url.QueryEscape("韶关"), http.StatusServiceUnavailable)
 		if !strings.Contains(body, "服务暂不可用") {
