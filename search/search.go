@@ -66,7 +66,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	var terms []string // analysed, for marking in snippets
 	if !parsed.Empty() {
-		text, analysed, err := x.textQuery(parsed)
+		text, analysed, err := x.textQuery(parsed, q.Sort == SortRelevance)
 		if err != nil {
 			return nil, err
 		}
@@ -347,11 +347,11 @@ func (c *columns) facets(counts []int) map[string][]FacetValue {
 var errNothingToSearch = catalogue.Errorf(catalogue.EINVALID, "检索词中没有可以检索的文字，请输入汉字、字母或数字")
 
 // textQuery builds the query for the user's words and phrases: every word
-// must match (in any field), phrases must match as phrases. It also
-// returns the analysed terms, folded as the index folds them, once each and
-// longest first (so that where terms overlap in a snippet the longer is
-// marked).
-func (x *Index) textQuery(p ParsedText) (query.Query, []string, error) {
+// must match (in any field), phrases must match as phrases; when scored,
+// a match in the title or the 主题词 weighs more. It also returns the
+// analysed terms, folded as the index folds them, once each and longest
+// first (so that where terms overlap in a snippet the longer is marked).
+func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, error) {
 	analyzer := x.idx.Bleve().Mapping().AnalyzerNamed(x.idx.QueryAnalyzer())
 	if analyzer == nil {
 		return nil, nil, catalogue.Errorf(catalogue.EINTERNAL, "检索分析器未加载")
@@ -404,8 +404,14 @@ func (x *Index) textQuery(p ParsedText) (query.Query, []string, error) {
 		should = append(should, phrase(ph, indexer.FieldTitle, boostTitle))
 	}
 	slices.SortStableFunc(terms, func(a, b string) int { return len(b) - len(a) })
-	if len(must) == 0 {
+	switch {
+	case len(must) == 0:
 		return nil, terms, nil
+	case !scored && len(must) == 1:
+		return must[0], terms, nil
+	case !scored:
+		// Unscored, Bleve intersects the words' lists as bitmaps.
+		return bleve.NewConjunctionQuery(must...), terms, nil
 	}
 	q := bleve.NewBooleanQuery()
 	if len(must) == 1 {

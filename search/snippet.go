@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"gongkai/indexer/analysis/t2s"
@@ -34,9 +35,10 @@ const (
 // where it was: traditional characters to simplified ones of the same
 // length, and letters to lower case (full-width ones to full-width lower
 // case). Full-width letters and digits stay full width: a term is looked
-// for in both widths (termVariants).
-func foldText(text string) []byte {
-	b := t2s.SimplifyBytes([]byte(text)) // the copy itself when nothing changes
+// for in both widths (termVariants). The folded copy is made in buf's
+// storage when that is large enough.
+func foldText(buf []byte, text string) []byte {
+	b := t2s.SimplifyBytes(append(buf[:0], text...)) // that copy itself when nothing changes
 	// One step per character, not per byte: Chinese text is mostly
 	// characters of three bytes.
 	for i := 0; i < len(b); {
@@ -62,6 +64,11 @@ func foldText(text string) []byte {
 	}
 	return b
 }
+
+// foldBuffers hold the folded copies of texts while their terms are
+// found: up to maxTextBytes for each hit shown, which would otherwise be
+// garbage after every search.
+var foldBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // termVariants returns a folded term as typed and, if it has letters,
 // digits or signs, with them in full width.
@@ -134,8 +141,11 @@ func snippets(text string, terms []string, n int) []string {
 		}
 		text = text[:cut]
 	}
-	folded := foldText(text)
+	buf := foldBuffers.Get().(*[]byte)
+	folded := foldText(*buf, text)
 	spans := findTerms(folded, terms)
+	*buf = folded[:0]
+	foldBuffers.Put(buf)
 	if len(spans) == 0 {
 		return nil
 	}

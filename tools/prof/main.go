@@ -2,7 +2,7 @@
 // in process, one at a time, and prints p50 and p99, optionally writing a
 // CPU profile: how to see where search time goes without the HTTP server.
 //
-//	go run ./tools/prof -index DATA/index/public -queries bench/results/queries -class one-word [-facets=false] [-hl=false] [-cpu cpu.prof]
+//	go run ./tools/prof -index DATA/index/public -queries bench/results/queries -class one-word [-facets=false] [-hl=false] [-cpu cpu.prof] [-allocs allocs.prof]
 //
 // The query files are those tools/bench writes (one URL query string a
 // line); the index must have been built by the same version of gongkai.
@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -29,6 +30,7 @@ func main() {
 	qdir := flag.String("queries", "", "the directory of query files tools/bench wrote")
 	class := flag.String("class", "one-word", "query class: one-word, two-words, phrase, docno, filter-date, broad")
 	cpu := flag.String("cpu", "", "write a CPU profile here")
+	allocs := flag.String("allocs", "", "write a profile of the memory the queries allocate here")
 	facets := flag.Bool("facets", true, "compute facets")
 	hl := flag.Bool("hl", true, "compute highlights")
 	rep := flag.Int("rep", 1, "run the queries this many times")
@@ -77,6 +79,11 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
+	if *allocs != "" {
+		runtime.MemProfileRate = 64 << 10
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	var took []time.Duration
 	for r := 0; r < *rep; r++ {
 		for _, p := range qs {
@@ -88,6 +95,13 @@ func main() {
 			took = append(took, time.Since(s))
 		}
 	}
+	runtime.ReadMemStats(&after)
+	if *allocs != "" {
+		f, _ := os.Create(*allocs)
+		pprof.Lookup("allocs").WriteTo(f, 0)
+		f.Close()
+	}
 	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-	fmt.Printf("%s n=%d p50=%v p99=%v\n", *class, len(took), took[len(took)/2], took[len(took)*99/100])
+	fmt.Printf("%s n=%d p50=%v p99=%v allocated %.0f KB/query, %d GCs\n", *class, len(took), took[len(took)/2], took[len(took)*99/100],
+		float64(after.TotalAlloc-before.TotalAlloc)/float64(len(took))/1024, after.NumGC-before.NumGC)
 }
