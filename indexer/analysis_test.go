@@ -80,8 +80,9 @@ func MustTestIndex(tb testing.TB) *indexer.Index {
 
 var textFields = []string{indexer.FieldTitle, indexer.FieldText}
 
-// wordsQuery is how the search package asks for words: every analysed term
-// in some text field.
+// wordsQuery asks for every analysed term in the title or the text field:
+// a check of the analysis at the index, simpler than the queries the
+// search package builds.
 func wordsQuery(tb testing.TB, x *indexer.Index, words string) query.Query {
 	tb.Helper()
 	a := x.Bleve().Mapping().AnalyzerNamed(indexer.QueryAnalyzer)

@@ -32,9 +32,10 @@ const (
 	// the 主题词 are indexed on their own as well, to weigh a word found
 	// there. Title, summary and body are stored, for the results page,
 	// snippets and the outage fallback. A phrase can run from the last
-	// words of one part of FieldText into the first of the next; indexing
-	// the parts as the values of an array would prevent that, at about 7%
-	// more index.
+	// words of one part of FieldText into the first of the next (the
+	// title's into the 主题词 or the summary), and match among the 主题词;
+	// indexing the parts as the values of an array would prevent that, at
+	// about 7% more index.
 	FieldTitle    = "title"
 	FieldText     = "text"
 	FieldSummary  = "summary"  // stored only

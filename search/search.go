@@ -25,7 +25,7 @@ import (
 const (
 	boostTitle    = 5.0
 	boostKeywords = 3.0
-	boostText     = 1.0    // summary, body and attachments
+	boostText     = 1.0    // the text field: title, 主题词, summary, body and attachments
 	boostExact    = 1000.0 // an exact 文号 or 索引号 match goes first
 )
 
@@ -77,8 +77,10 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 				text = bleve.NewDisjunctionQuery(text, py)
 			}
 		}
-		if st := x.shortTitleQuery(ctx, q.Text); st != nil && text != nil {
-			text = bleve.NewDisjunctionQuery(st, text)
+		if text != nil {
+			if st := x.shortTitleQuery(ctx, q.Text); st != nil {
+				text = bleve.NewDisjunctionQuery(st, text)
+			}
 		}
 		if ex, label := exactQuery(typed); ex != nil {
 			exact = label
@@ -120,8 +122,10 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	switch q.Sort {
 	case SortUpdated:
 		req.SortBy([]string{"-" + indexer.FieldUpdatedAt, "_id"})
+		req.Score = "none"
 	case SortDue:
 		req.SortBy([]string{indexer.FieldDueAt, "-" + indexer.FieldUpdatedAt, "_id"})
+		req.Score = "none"
 	default:
 		req.SortBy([]string{"-_score"})
 	}
@@ -347,7 +351,7 @@ func (c *columns) facets(counts []int) map[string][]FacetValue {
 var errNothingToSearch = catalogue.Errorf(catalogue.EINVALID, "检索词中没有可以检索的文字，请输入汉字、字母或数字")
 
 // textQuery builds the query for the user's words and phrases: every word
-// must match (in any field), phrases must match as phrases; when scored,
+// must be in the text field, phrases must be there as phrases; when scored,
 // a match in the title or the 主题词 weighs more. It also returns the
 // analysed terms, folded as the index folds them, once each and longest
 // first (so that where terms overlap in a snippet the longer is marked).
@@ -463,21 +467,16 @@ const boostShortTitle = 30.0
 // shortTitleQuery matches entries whose short title (indexer.ShortTitle)
 // is what was typed; a current version before an amended one. It is nil
 // when no entry has that short title, as for nearly every search: the
-// clause would then change no order (it halves every score alike), but
-// Bleve would still walk one more disjunction for every hit.
+// clause would then change no order among the hits of the words (it
+// halves all their scores alike), but Bleve would still walk one more
+// disjunction for every hit.
 func (x *Index) shortTitleQuery(ctx context.Context, text string) query.Query {
 	st := indexer.ShortTitle(text)
 	if utf8.RuneCountInString(st) < 2 || !x.hasTerm(ctx, indexer.FieldShortTitle, st) {
 		return nil
 	}
-	same := bleve.NewTermQuery(st)
-	same.SetField(indexer.FieldShortTitle)
-	same.SetBoost(boostShortTitle)
-	current := bleve.NewTermQuery("有效")
-	current.SetField(indexer.FieldValidity)
-	sameCurrent := bleve.NewTermQuery(st)
-	sameCurrent.SetField(indexer.FieldShortTitle)
-	inForce := bleve.NewConjunctionQuery(sameCurrent, current)
+	same := fieldTerm(indexer.FieldShortTitle, st, boostShortTitle)
+	inForce := bleve.NewConjunctionQuery(fieldTerm(indexer.FieldShortTitle, st, 1), fieldTerm(indexer.FieldValidity, "有效", 1))
 	inForce.SetBoost(boostShortTitle / 10)
 	return bleve.NewDisjunctionQuery(same, inForce)
 }
@@ -508,25 +507,16 @@ func exactQuery(text string) (query.Query, string) {
 	label := ""
 	if catalogue.LooksLikeIndexNo(text) {
 		for _, v := range indexNoVariants(text) {
-			tq := bleve.NewTermQuery(v)
-			tq.SetField(indexer.FieldIndexNo)
-			tq.SetBoost(boostExact)
-			alts = append(alts, tq)
+			alts = append(alts, fieldTerm(indexer.FieldIndexNo, v, boostExact))
 		}
 		label = "索引号"
 	}
 	if catalogue.LooksLikeDocNo(text) {
 		norm := catalogue.NormalizeDocNo(text)
-		tq := bleve.NewTermQuery(norm)
-		tq.SetField(indexer.FieldDocNoNorm)
-		tq.SetBoost(boostExact)
-		alts = append(alts, tq)
+		alts = append(alts, fieldTerm(indexer.FieldDocNoNorm, norm, boostExact))
 		if d, ok := catalogue.ParseDocNo(text); ok && d.Prefix == "" {
 			// Given without the organ prefix: match the year and serial.
-			tail := bleve.NewTermQuery(d.String())
-			tail.SetField(indexer.FieldDocNoTail)
-			tail.SetBoost(boostExact / 2)
-			alts = append(alts, tail)
+			alts = append(alts, fieldTerm(indexer.FieldDocNoTail, d.String(), boostExact/2))
 		}
 		label = "文号"
 	}
@@ -545,9 +535,7 @@ func filterQueries(f Filters) []query.Query {
 		if value == "" {
 			return
 		}
-		tq := bleve.NewTermQuery(value)
-		tq.SetField(field)
-		out = append(out, tq)
+		out = append(out, fieldTerm(field, value, 1))
 	}
 	term(indexer.FieldCategory, f.Category)
 	term(indexer.FieldTopic, f.Topic)

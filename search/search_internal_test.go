@@ -2,7 +2,9 @@ package search
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"gongkai/catalogue"
 )
@@ -34,5 +36,45 @@ func TestShortTitleClauseOnlyWhenSomeEntryHasIt(t *testing.T) {
 	}
 	if x.shortTitleQuery(ctx, "档案") == nil {
 		t.Error("no short-title clause for 档案 after an entry titled 档案 was indexed")
+	}
+}
+
+// TestWordsOnlyInTitleOrKeywordsAreFound: a word must be in the text
+// field, which holds the title and the 主题词 as well: an entry whose body
+// lacks the word is found by it, sorted by relevance and by date, and a
+// title match ranks above a body match.
+func TestWordsOnlyInTitleOrKeywordsAreFound(t *testing.T) {
+	ctx := t.Context()
+	x, _, err := OpenIndex(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	entry := func(id, title, body string, keywords ...string) *catalogue.PublicEntry {
+		return &catalogue.PublicEntry{ID: id, Content: &catalogue.Content{Title: title, Body: body, Keywords: keywords,
+			FormedAt: catalogue.DateOf(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))}}
+	}
+	if err := x.IndexPublic(ctx,
+		entry("body", "关于做好防汛工作的通知", "各单位要优化营商环境，做好防汛准备。"),
+		entry("title", "优化营商环境若干措施", "为了推动高质量发展，制定本措施。"),
+		entry("keywords", "关于印发工作要点的通知", "现将工作要点印发给你们。", "营商环境"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	for _, sort := range []string{SortRelevance, SortDate} {
+		res, err := x.Search(ctx, Query{Text: "营商环境", Sort: sort})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if !slices.Contains(ids, "title") || !slices.Contains(ids, "keywords") || !slices.Contains(ids, "body") {
+			t.Errorf("sort %s: hits %v, want the entries with 营商环境 in title, 主题词 and body", sort, ids)
+		}
+		if sort == SortRelevance && (len(ids) == 0 || ids[0] == "body") {
+			t.Errorf("by relevance: hits %v, want the body match after those in title or 主题词", ids)
+		}
 	}
 }

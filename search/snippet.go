@@ -40,7 +40,9 @@ const (
 func foldText(buf []byte, text string) []byte {
 	b := t2s.SimplifyBytes(append(buf[:0], text...)) // that copy itself when nothing changes
 	// One step per character, not per byte: Chinese text is mostly
-	// characters of three bytes.
+	// characters of three bytes. The text is valid UTF-8 (stored by the
+	// indexer); in broken text a byte after a stray lead byte may be
+	// stepped over, costing at most a mark.
 	for i := 0; i < len(b); {
 		switch c := b[i]; {
 		case c < utf8.RuneSelf:

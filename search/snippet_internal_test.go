@@ -16,10 +16,12 @@ func TestSnippets(t *testing.T) {
 		}
 	})
 	t.Run("MarksCapitalsAfterCharactersOfEveryLength", func(t *testing.T) {
-		// Characters of two, three and four bytes before the capitals.
-		got := snippets("é年𠀀细颗粒物PM2.5浓度，Ｐｍ值", []string{"pm2.5", "ｐｍ"}, 1)
-		if len(got) != 1 || !strings.Contains(got[0], "<mark>PM2.5</mark>") || !strings.Contains(got[0], "<mark>Ｐｍ</mark>") {
-			t.Errorf("snippets = %q, want PM2.5 and Ｐｍ marked as written", got)
+		// Capitals right after characters of two, three and four bytes.
+		got := snippets("éPM年Ｐｍ𠀀GB，细颗粒物", []string{"pm", "ｐｍ", "gb"}, 1)
+		for _, want := range []string{"é<mark>PM</mark>", "年<mark>Ｐｍ</mark>", "𠀀<mark>GB</mark>"} {
+			if len(got) != 1 || !strings.Contains(got[0], want) {
+				t.Errorf("snippets = %q, want %s", got, want)
+			}
 		}
 	})
 	t.Run("EscapesTheText", func(t *testing.T) {

@@ -35,6 +35,9 @@ func main() {
 	hl := flag.Bool("hl", true, "compute highlights")
 	rep := flag.Int("rep", 1, "run the queries this many times")
 	flag.Parse()
+	if *allocs != "" {
+		runtime.MemProfileRate = 64 << 10 // before anything allocates
+	}
 	x, fresh, err := search.OpenIndex(*dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "prof:", err)
@@ -75,12 +78,13 @@ func main() {
 	}
 	qs := read(*class)
 	if *cpu != "" {
-		f, _ := os.Create(*cpu)
+		f, err := os.Create(*cpu)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "prof:", err)
+			os.Exit(1)
+		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
-	}
-	if *allocs != "" {
-		runtime.MemProfileRate = 64 << 10
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -97,7 +101,11 @@ func main() {
 	}
 	runtime.ReadMemStats(&after)
 	if *allocs != "" {
-		f, _ := os.Create(*allocs)
+		f, err := os.Create(*allocs)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "prof:", err)
+			os.Exit(1)
+		}
 		pprof.Lookup("allocs").WriteTo(f, 0)
 		f.Close()
 	}

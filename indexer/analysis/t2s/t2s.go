@@ -216,7 +216,7 @@ func (c *converter) firstTraditional(input []byte) int {
 		// overlong form or a surrogate) decodes to no marked character.
 		if b0&0xF0 == 0xE0 && i+2 < len(input) && input[i+1]&0xC0 == 0x80 && input[i+2]&0xC0 == 0x80 {
 			r := rune(b0&0x0F)<<12 | rune(input[i+1]&0x3F)<<6 | rune(input[i+2]&0x3F)
-			if c.has[r>>6]&(1<<(r&63)) != 0 {
+			if c.traditional(r) {
 				return i
 			}
 			i += 3
