@@ -14,11 +14,7 @@ import (
 // and is built again once an entry with that short title is indexed.
 func TestShortTitleClauseOnlyWhenSomeEntryHasIt(t *testing.T) {
 	ctx := t.Context()
-	x, _, err := OpenIndex(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
+	x := mustOpenIndex(t)
 	law := func(id, title string) *catalogue.PublicEntry {
 		return &catalogue.PublicEntry{ID: id, Content: &catalogue.Content{Title: title, Body: "为了规范档案管理，制定本法。"}}
 	}
@@ -45,11 +41,7 @@ func TestShortTitleClauseOnlyWhenSomeEntryHasIt(t *testing.T) {
 // title match ranks above a body match.
 func TestWordsOnlyInTitleOrKeywordsAreFound(t *testing.T) {
 	ctx := t.Context()
-	x, _, err := OpenIndex(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
+	x := mustOpenIndex(t)
 	entry := func(id, title, body string, keywords ...string) *catalogue.PublicEntry {
 		return &catalogue.PublicEntry{ID: id, Content: &catalogue.Content{Title: title, Body: body, Keywords: keywords,
 			FormedAt: catalogue.DateOf(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))}}
@@ -77,4 +69,15 @@ func TestWordsOnlyInTitleOrKeywordsAreFound(t *testing.T) {
 			t.Errorf("by relevance: hits %v, want the body match after those in title or 主题词", ids)
 		}
 	}
+}
+
+// mustOpenIndex opens a new empty index, closed when the test ends.
+func mustOpenIndex(t *testing.T) *Index {
+	t.Helper()
+	x, _, err := OpenIndex(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	return x
 }
