@@ -65,8 +65,11 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, errNothingToSearch
 	}
 	var terms []string // analysed, for marking in snippets
+	// Only the relevance order reads the score; the others sort on fields
+	// (or the columns) and leave it out.
+	scored := q.Sort == SortRelevance
 	if !parsed.Empty() {
-		text, analysed, err := x.textQuery(parsed, q.Sort == SortRelevance)
+		text, analysed, err := x.textQuery(parsed, scored)
 		if err != nil {
 			return nil, err
 		}
@@ -119,13 +122,14 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	// than the search itself, so relevance sorts by score alone (ties keep
 	// the index's order). The date order comes from the index's columns
 	// (collect); the staff's orders keep Bleve's sort with a tie-breaker.
+	if !scored {
+		req.Score = "none"
+	}
 	switch q.Sort {
 	case SortUpdated:
 		req.SortBy([]string{"-" + indexer.FieldUpdatedAt, "_id"})
-		req.Score = "none"
 	case SortDue:
 		req.SortBy([]string{indexer.FieldDueAt, "-" + indexer.FieldUpdatedAt, "_id"})
-		req.Score = "none"
 	default:
 		req.SortBy([]string{"-_score"})
 	}
@@ -380,14 +384,9 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 	var must, should []query.Query
 	word := func(t string) {
 		must = append(must, fieldTerm(indexer.FieldText, t, boostText))
-		should = append(should, fieldTerm(indexer.FieldTitle, t, boostTitle), fieldTerm(indexer.FieldKeywords, t, boostKeywords))
-	}
-	phrase := func(ph, field string, boost float64) query.Query {
-		mp := bleve.NewMatchPhraseQuery(ph)
-		mp.SetField(field)
-		mp.Analyzer = x.idx.QueryAnalyzer()
-		mp.SetBoost(boost)
-		return mp
+		if scored {
+			should = append(should, fieldTerm(indexer.FieldTitle, t, boostTitle), fieldTerm(indexer.FieldKeywords, t, boostKeywords))
+		}
 	}
 	for _, w := range p.Words {
 		for _, t := range analyse(w) {
@@ -404,25 +403,25 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 			word(ts[0])
 			continue
 		}
-		must = append(must, phrase(ph, indexer.FieldText, boostText))
-		should = append(should, phrase(ph, indexer.FieldTitle, boostTitle))
+		must = append(must, fieldPhrase(indexer.FieldText, x.idx.QueryAnalyzer(), ph, boostText))
+		if scored {
+			should = append(should, fieldPhrase(indexer.FieldTitle, x.idx.QueryAnalyzer(), ph, boostTitle))
+		}
 	}
 	slices.SortStableFunc(terms, func(a, b string) int { return len(b) - len(a) })
-	switch {
-	case len(must) == 0:
+	if len(must) == 0 {
 		return nil, terms, nil
-	case !scored && len(must) == 1:
-		return must[0], terms, nil
-	case !scored:
-		// Unscored, Bleve intersects the words' lists as bitmaps.
-		return bleve.NewConjunctionQuery(must...), terms, nil
+	}
+	all := must[0] // not a conjunction of one, walked for every hit
+	if len(must) > 1 {
+		// Unscored, Bleve intersects the lists of the words as bitmaps.
+		all = bleve.NewConjunctionQuery(must...)
+	}
+	if !scored {
+		return all, terms, nil
 	}
 	q := bleve.NewBooleanQuery()
-	if len(must) == 1 {
-		q.Must = must[0] // not a conjunction of one, walked for every hit
-	} else {
-		q.AddMust(must...)
-	}
+	q.Must = all
 	q.AddShould(should...)
 	return q, terms, nil
 }
@@ -433,6 +432,16 @@ func fieldTerm(field, term string, boost float64) query.Query {
 	tq.SetField(field)
 	tq.SetBoost(boost)
 	return tq
+}
+
+// fieldPhrase matches text, cut by the named analyzer, as a phrase in one
+// field.
+func fieldPhrase(field, analyzer, text string, boost float64) query.Query {
+	mp := bleve.NewMatchPhraseQuery(text)
+	mp.SetField(field)
+	mp.Analyzer = analyzer
+	mp.SetBoost(boost)
+	return mp
 }
 
 // boostPinyin weighs a title found by its pinyin below a word found in the
@@ -448,15 +457,9 @@ func pinyinQuery(text string) query.Query {
 	if !ok {
 		return nil
 	}
-	var alts []query.Query
-	for _, field := range []string{indexer.FieldTitleInitials, indexer.FieldTitlePinyin} {
-		mp := bleve.NewMatchPhraseQuery(letters)
-		mp.SetField(field)
-		mp.Analyzer = pinyin.Name
-		mp.SetBoost(boostPinyin)
-		alts = append(alts, mp)
-	}
-	return bleve.NewDisjunctionQuery(alts...)
+	return bleve.NewDisjunctionQuery(
+		fieldPhrase(indexer.FieldTitleInitials, pinyin.Name, letters, boostPinyin),
+		fieldPhrase(indexer.FieldTitlePinyin, pinyin.Name, letters, boostPinyin))
 }
 
 // boostShortTitle lifts an entry whose short title is the query (档案法
