@@ -31,14 +31,33 @@ const (
 	maxTextBytes = 64 << 10
 )
 
-// foldText folds text as the analyzer folds terms, keeping every byte
-// where it was: traditional characters to simplified ones of the same
-// length, and letters to lower case (full-width ones to full-width lower
-// case). Full-width letters and digits stay full width: a term is looked
-// for in both widths (termVariants). The folded copy is made in buf's
-// storage when that is large enough.
-func foldText(buf []byte, text string) []byte {
-	b := t2s.SimplifyBytes(append(buf[:0], text...)) // that copy itself when nothing changes
+// A text is searched in steps, four times as far each time, only while
+// the fragments found are too few, or the first does not hold every term:
+// in a long law the first matches are found in a few KB, where folding and
+// searching the whole text cost more than the search in the index.
+// firstScanBytes is the first step: all of nearly every article, the first
+// articles of a law. Past enoughScanBytes, fragments enough are enough
+// even if none holds every term. Two words of a query are near each other
+// in few long laws: in the benchmark's two-word searches, searching on
+// from 4 to 16 KB found such a fragment in one long text of eight, for
+// about a tenth of the searches' time.
+const (
+	firstScanBytes  = 4 << 10
+	enoughScanBytes = 8 << 10
+)
+
+// foldAppend appends text to dst folded as the analyzer folds terms,
+// keeping every byte where it was: traditional characters to simplified
+// ones of the same length, and letters to lower case (full-width ones to
+// full-width lower case). Full-width letters and digits stay full width: a
+// term is looked for in both widths (termVariants).
+func foldAppend(dst []byte, text string) []byte {
+	start := len(dst)
+	dst = append(dst, text...)
+	b := dst[start:]
+	if s := t2s.SimplifyBytes(b); len(b) > 0 && &s[0] != &b[0] {
+		copy(b, s) // the same length: t2s keeps every character's size
+	}
 	// One step per character, not per byte: Chinese text is mostly
 	// characters of three bytes. The text is valid UTF-8 (stored by the
 	// indexer); in broken text a byte after a stray lead byte may be
@@ -64,7 +83,7 @@ func foldText(buf []byte, text string) []byte {
 			i++
 		}
 	}
-	return b
+	return dst
 }
 
 // foldBuffers hold the folded copies of texts while their terms are
@@ -94,15 +113,15 @@ type span struct {
 	terms      uint64
 }
 
-// findTerms returns where the terms occur in folded, merged where they
-// overlap or touch, in order; at most maxMatches of them.
-func findTerms(folded []byte, terms []string) []span {
-	var found []span
+// findTerms appends to found where the terms occur in folded, leaving out
+// the matches that end by from: those were found in folded[:from] before.
+// It stops at maxMatches*4 matches in all.
+func findTerms(folded []byte, terms []string, from int, found []span) []span {
 	for k, term := range terms {
 		bit := uint64(1) << min(k, 63)
 		for _, t := range termVariants(term) {
 			tb := []byte(t)
-			for at := 0; at < len(folded) && len(found) < maxMatches*4; {
+			for at := max(0, from-len(t)+1); at < len(folded) && len(found) < maxMatches*4; {
 				i := bytes.Index(folded[at:], tb)
 				if i < 0 {
 					break
@@ -112,6 +131,12 @@ func findTerms(folded []byte, terms []string) []span {
 			}
 		}
 	}
+	return found
+}
+
+// mergeSpans sorts the matches and returns them merged where they overlap
+// or touch, in order; at most maxMatches of them.
+func mergeSpans(found []span) []span {
 	slices.SortFunc(found, func(a, b span) int { return a.start - b.start })
 	var merged []span
 	for _, s := range found {
@@ -130,32 +155,93 @@ func findTerms(folded []byte, terms []string) []span {
 
 // snippets returns up to n fragments of text with the terms in <mark>,
 // HTML-escaped, best first: the windows of snippetRunes characters holding
-// the most different terms, then the most matches. Text shorter than a
-// fragment is one fragment; none if no term occurs.
+// the most different terms, then the most matches, in the part of the text
+// searched (firstScanBytes, enoughScanBytes). Text shorter than a fragment
+// is one fragment; none if no term occurs.
 func snippets(text string, terms []string, n int) []string {
-	if text == "" || len(terms) == 0 {
+	if text == "" || len(terms) == 0 || n <= 0 {
 		return nil
 	}
 	if len(text) > maxTextBytes {
-		cut := maxTextBytes
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
+		text = text[:runeStartAtOrBefore(text, maxTextBytes)]
+	}
+	longest := 0
+	for _, t := range terms {
+		for _, v := range termVariants(t) {
+			longest = max(longest, len(v))
 		}
-		text = text[:cut]
 	}
+	every := min(len(terms), 64) // the bits of a window holding every term
 	buf := foldBuffers.Get().(*[]byte)
-	folded := foldText(*buf, text)
-	spans := findTerms(folded, terms)
-	*buf = folded[:0]
-	foldBuffers.Put(buf)
-	if len(spans) == 0 {
-		return nil
+	folded := (*buf)[:0]
+	defer func() {
+		*buf = folded[:0]
+		foldBuffers.Put(buf)
+	}()
+	var found []span
+	for end := 0; ; {
+		from := end
+		end = scanEnd(text, from)
+		folded = foldAppend(folded, text[from:end])
+		found = findTerms(folded, terms, from, found)
+		// A window is complete when every term starting inside it would
+		// have been found whole.
+		complete := len(text)
+		if end < len(text) {
+			complete = end - longest
+		}
+		spans := mergeSpans(found)
+		ws, best := pickWindows(text, spans, n, complete, every)
+		if best || end == len(text) || end >= enoughScanBytes && len(ws) == n {
+			var out []string
+			for _, w := range ws {
+				out = append(out, markup(text, spans[w.first:w.last], w.start, w.end))
+			}
+			return out
+		}
 	}
-	type window struct {
-		start, end    int // bytes
-		first, last   int // spans inside: [first, last)
-		kinds, counts int
+}
+
+// scanEnd returns how far the search of text goes on to from from:
+// firstScanBytes, then four times as far each time. It ends just after an
+// ASCII byte (a newline, a space) when there is one near, so that a run of
+// Han characters is folded whole (t2s converts phrases), else at the start
+// of a character.
+func scanEnd(text string, from int) int {
+	end := max(firstScanBytes, 4*from)
+	if end >= len(text) {
+		return len(text)
 	}
+	for i := end; i > end-256 && i > from; i-- {
+		if text[i-1] < utf8.RuneSelf {
+			return i
+		}
+	}
+	return max(runeStartAtOrBefore(text, end), from+1)
+}
+
+// runeStartAtOrBefore returns the start of the character holding byte i of
+// text, which is longer than i.
+func runeStartAtOrBefore(text string, i int) int {
+	for i > 0 && !utf8.RuneStart(text[i]) {
+		i--
+	}
+	return i
+}
+
+// window is a fragment's place in a text: bytes [start, end), holding
+// spans [first, last), kinds different terms in counts matches.
+type window struct {
+	start, end    int
+	first, last   int
+	kinds, counts int
+}
+
+// pickWindows chooses up to n windows around the spans, apart, best first,
+// from those that end by complete. best reports n windows, the first
+// holding every term (as many as every): no part of the text further on
+// could give a better first one.
+func pickWindows(text string, spans []span, n, complete, every int) (taken []window, best bool) {
 	var windows []window
 	for i, s := range spans {
 		// Start a little before the match, so it reads in context; take
@@ -165,13 +251,21 @@ func snippets(text string, terms []string, n int) []string {
 		if short > 0 {
 			start = back(text, start, short)
 		}
-		w := window{start: start, end: end, first: i}
+		if end > complete {
+			break // it, and the windows after it, may hold matches not yet found
+		}
+		// Matches just before the one it is cut around are in it too.
+		first := i
+		for first > 0 && spans[first-1].start >= start {
+			first--
+		}
+		w := window{start: start, end: end, first: first}
 		var seen uint64
-		j := i
+		j := first
 		for ; j < len(spans) && spans[j].end <= end; j++ {
 			seen |= spans[j].terms
 		}
-		w.last, w.kinds, w.counts = j, bits.OnesCount64(seen), j-i
+		w.last, w.kinds, w.counts = j, bits.OnesCount64(seen), j-first
 		windows = append(windows, w)
 	}
 	slices.SortStableFunc(windows, func(a, b window) int {
@@ -180,10 +274,8 @@ func snippets(text string, terms []string, n int) []string {
 		}
 		return b.counts - a.counts
 	})
-	var out []string
-	var taken []window
 	for _, w := range windows {
-		if len(out) == n {
+		if len(taken) == n {
 			break
 		}
 		overlaps := false
@@ -197,9 +289,8 @@ func snippets(text string, terms []string, n int) []string {
 			continue
 		}
 		taken = append(taken, w)
-		out = append(out, markup(text, spans[w.first:w.last], w.start, w.end))
 	}
-	return out
+	return taken, len(taken) == n && taken[0].kinds == every
 }
 
 // back returns the offset n characters before at, or 0. The text is

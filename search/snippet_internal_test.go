@@ -1,6 +1,8 @@
 package search
 
 import (
+	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -67,4 +69,83 @@ func TestSnippets(t *testing.T) {
 			t.Errorf("got %d fragments, want 2", len(got))
 		}
 	})
+}
+
+// TestSnippetsStopEarlyWithoutLoss checks the search that stops once it
+// has fragments enough against one over the whole text: as many
+// fragments, the first as good (as many different terms) where the best
+// is not far into a long text, and every match inside a fragment marked,
+// also where the search stopped.
+func TestSnippetsStopEarlyWithoutLoss(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	pieces := []string{"其他内容。", "规定如下：", "\n", "第十条 ", "档案", "保密", "ＧＤＰ", "GDP", "國民經濟", "，"}
+	termSets := [][]string{{"档案"}, {"档案", "保密"}, {"国民经济", "gdp", "保密"}, {"gdp"}}
+	for i := range 400 {
+		var b strings.Builder
+		size := rng.IntN(90_000)
+		for b.Len() < size {
+			p := pieces[rng.IntN(len(pieces))]
+			if rng.IntN(4) > 0 && len(p) < 8 && p != "\n" && p != "，" {
+				p = strings.Repeat("其他内容。", 1+rng.IntN(60)) // mostly filler: matches far apart
+			}
+			b.WriteString(p)
+		}
+		text := b.String()
+		terms := termSets[i%len(termSets)]
+		n := 1 + i%2
+		got := snippets(text, terms, n)
+
+		// The whole text at once, as the search went before.
+		whole := text
+		if len(whole) > maxTextBytes {
+			whole = whole[:runeStartAtOrBefore(whole, maxTextBytes)]
+		}
+		spans := mergeSpans(findTerms(foldAppend(nil, whole), terms, 0, nil))
+		want, _ := pickWindows(whole, spans, n, len(whole), len(terms))
+
+		if len(got) != len(want) {
+			t.Fatalf("text %d (%d bytes, terms %q): %d fragments, want %d", i, len(text), terms, len(got), len(want))
+		}
+		for k, f := range got {
+			plain := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(f)
+			folded := string(foldAppend(nil, plain))
+			kinds := 0
+			for _, term := range terms {
+				if strings.Contains(folded, term) || strings.Contains(folded, termVariants(term)[len(termVariants(term))-1]) {
+					kinds++
+				}
+			}
+			// The first fragment is as good whenever the best one is
+			// within the part of the text always searched.
+			sure := want[0].end <= enoughScanBytes-256-len("ＧＤＰ")
+			if k == 0 && sure && kinds != want[k].kinds || kinds == 0 {
+				t.Errorf("text %d, fragment %d holds %d different terms, the whole-text search's %d: %q", i, k, kinds, want[k].kinds, f)
+			}
+			for _, unmarked := range markRE.Split(f, -1) {
+				folded := string(foldAppend(nil, unmarked))
+				for _, term := range terms {
+					for _, v := range termVariants(term) {
+						if strings.Contains(folded, v) {
+							t.Errorf("text %d, fragment %d: %s not marked in %q", i, k, v, f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+var markRE = regexp.MustCompile(`<mark>[^<]*</mark>`)
+
+// BenchmarkSnippetsLongLaw cuts two fragments from a law of about 60 KB
+// in which the words occur throughout, as in most laws a title word finds.
+func BenchmarkSnippetsLongLaw(b *testing.B) {
+	text := "第一条 为了加强档案管理，规范档案收集、整理工作，有效保护和利用档案，制定本法。\n" +
+		strings.Repeat(strings.Repeat("第十条 其他内容，依照有关法律、行政法规的规定执行。\n", 20)+
+			"第十一条 档案馆应当建立档案管理制度。\n", 45)
+	terms := []string{"档案", "管理"}
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		snippets(text, terms, 2)
+	}
 }
