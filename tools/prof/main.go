@@ -34,6 +34,7 @@ func main() {
 	facets := flag.Bool("facets", true, "compute facets")
 	hl := flag.Bool("hl", true, "compute highlights")
 	rep := flag.Int("rep", 1, "run the queries this many times")
+	slowest := flag.Int("slowest", 0, "list this many of the slowest queries, with their time and hits")
 	flag.Parse()
 	if *allocs != "" {
 		runtime.MemProfileRate = 64 << 10 // before anything allocates
@@ -88,15 +89,23 @@ func main() {
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
+	type timed struct {
+		took  time.Duration
+		query url.Values
+		hits  uint64
+	}
 	var took []time.Duration
+	var each []timed
 	for r := 0; r < *rep; r++ {
 		for _, p := range qs {
 			s := time.Now()
-			if _, err := x.Search(ctx, mk(p)); err != nil {
+			res, err := x.Search(ctx, mk(p))
+			if err != nil {
 				fmt.Fprintln(os.Stderr, "prof:", p.Encode(), err)
 				os.Exit(1)
 			}
 			took = append(took, time.Since(s))
+			each = append(each, timed{took[len(took)-1], p, res.Total})
 		}
 	}
 	runtime.ReadMemStats(&after)
@@ -110,6 +119,10 @@ func main() {
 		f.Close()
 	}
 	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+	sort.Slice(each, func(i, j int) bool { return each[i].took > each[j].took })
+	for _, t := range each[:min(*slowest, len(each))] {
+		fmt.Printf("%8.2f ms %7d hits  %s\n", float64(t.took.Microseconds())/1000, t.hits, t.query.Encode())
+	}
 	fmt.Printf("%s n=%d p50=%v p99=%v allocated %.0f KB/query, %d GCs\n", *class, len(took), took[len(took)/2], took[len(took)*99/100],
 		float64(after.TotalAlloc-before.TotalAlloc)/float64(len(took))/1024, after.NumGC-before.NumGC)
 }
