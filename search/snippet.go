@@ -3,10 +3,12 @@ package search
 import (
 	"bytes"
 	"html"
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"gongkai/indexer/analysis/t2s"
@@ -17,7 +19,8 @@ import (
 // every hit and run the query again, which cost more than the search when
 // a word matches thousands of entries. The query's analysed terms are found
 // in the text folded as the analyzer folds it (traditional to simplified,
-// full width to half, lower case), and marked in the original text.
+// lower case; letters and digits in either width, see termVariants), and
+// marked in the original text.
 
 // snippetRunes is the length of one fragment in characters: about two
 // lines of Chinese text.
@@ -115,49 +118,55 @@ type span struct {
 
 // findTerms appends to found where the terms occur in folded, leaving out
 // the matches that end by from: those were found in folded[:from] before.
-// It stops at maxMatches*4 matches in all.
-func findTerms(folded []byte, terms []string, from int, found []span) []span {
+// It stops at maxMatches*4 matches in all; limit is where its search
+// stopped short then (every match starting before it was found), else
+// len(folded).
+func findTerms(folded []byte, terms []string, from int, found []span) (_ []span, limit int) {
+	limit = len(folded)
 	for k, term := range terms {
 		bit := uint64(1) << min(k, 63)
 		for _, t := range termVariants(term) {
 			tb := []byte(t)
-			for at := max(0, from-len(t)+1); at < len(folded) && len(found) < maxMatches*4; {
+			at := max(0, from-len(t)+1)
+			for at < len(folded) && len(found) < maxMatches*4 {
 				i := bytes.Index(folded[at:], tb)
 				if i < 0 {
+					at = len(folded)
 					break
 				}
 				found = append(found, span{at + i, at + i + len(t), bit})
 				at += i + len(t)
 			}
+			limit = min(limit, at)
 		}
 	}
-	return found
+	return found, limit
 }
 
 // mergeSpans sorts the matches and returns them merged where they overlap
-// or touch, in order; at most maxMatches of them.
-func mergeSpans(found []span) []span {
+// or touch, in order; at most maxMatches of them. limit is the start of
+// the first match left out, or math.MaxInt.
+func mergeSpans(found []span) (merged []span, limit int) {
 	slices.SortFunc(found, func(a, b span) int { return a.start - b.start })
-	var merged []span
 	for _, s := range found {
 		if n := len(merged); n > 0 && s.start <= merged[n-1].end {
 			merged[n-1].end = max(merged[n-1].end, s.end)
 			merged[n-1].terms |= s.terms
 			continue
 		}
-		merged = append(merged, s)
-		if len(merged) >= maxMatches {
-			break
+		if len(merged) == maxMatches {
+			return merged, s.start
 		}
+		merged = append(merged, s)
 	}
-	return merged
+	return merged, math.MaxInt
 }
 
 // snippets returns up to n fragments of text with the terms in <mark>,
 // HTML-escaped, best first: the windows of snippetRunes characters holding
 // the most different terms, then the most matches, in the part of the text
-// searched (firstScanBytes, enoughScanBytes). Text shorter than a fragment
-// is one fragment; none if no term occurs.
+// searched (see firstScanBytes). Text shorter than a fragment is one
+// fragment; none if no term occurs.
 func snippets(text string, terms []string, n int) []string {
 	if text == "" || len(terms) == 0 || n <= 0 {
 		return nil
@@ -183,16 +192,20 @@ func snippets(text string, terms []string, n int) []string {
 		from := end
 		end = scanEnd(text, from)
 		folded = foldAppend(folded, text[from:end])
-		found = findTerms(folded, terms, from, found)
-		// A window is complete when every term starting inside it would
-		// have been found whole.
+		var searched int
+		found, searched = findTerms(folded, terms, from, found)
+		spans, kept := mergeSpans(found)
+		// A window is complete when every match inside it has been found
+		// whole: one starting inside it ends before the part searched
+		// does, and before where a bound on matches cut the search short.
 		complete := len(text)
 		if end < len(text) {
 			complete = end - longest
 		}
-		spans := mergeSpans(found)
+		capped := searched < len(folded) || kept < math.MaxInt
+		complete = min(complete, searched, kept)
 		ws, best := pickWindows(text, spans, n, complete, every)
-		if best || end == len(text) || end >= enoughScanBytes && len(ws) == n {
+		if best || capped || end == len(text) || end >= enoughScanBytes && len(ws) == n {
 			var out []string
 			for _, w := range ws {
 				out = append(out, markup(text, spans[w.first:w.last], w.start, w.end))
@@ -203,21 +216,24 @@ func snippets(text string, terms []string, n int) []string {
 }
 
 // scanEnd returns how far the search of text goes on to from from:
-// firstScanBytes, then four times as far each time. It ends just after an
-// ASCII byte (a newline, a space) when there is one near, so that a run of
-// Han characters is folded whole (t2s converts phrases), else at the start
-// of a character.
+// firstScanBytes, then four times as far each time. It ends just after a
+// character that is not Han (a newline, a space, a comma) when there is
+// one near, so that a run of Han characters is folded whole (t2s converts
+// phrases), else at the start of a character.
 func scanEnd(text string, from int) int {
 	end := max(firstScanBytes, 4*from)
 	if end >= len(text) {
 		return len(text)
 	}
-	for i := end; i > end-256 && i > from; i-- {
-		if text[i-1] < utf8.RuneSelf {
+	end = runeStartAtOrBefore(text, end)
+	for i := end; i > end-256 && i > from; {
+		r, size := utf8.DecodeLastRuneInString(text[:i])
+		if !unicode.Is(unicode.Han, r) {
 			return i
 		}
+		i -= size
 	}
-	return max(runeStartAtOrBefore(text, end), from+1)
+	return max(end, from+1)
 }
 
 // runeStartAtOrBefore returns the start of the character holding byte i of
@@ -240,7 +256,7 @@ type window struct {
 // pickWindows chooses up to n windows around the spans, apart, best first,
 // from those that end by complete. best reports n windows, the first
 // holding every term (as many as every): no part of the text further on
-// could give a better first one.
+// could give a first one with more different terms.
 func pickWindows(text string, spans []span, n, complete, every int) (taken []window, best bool) {
 	var windows []window
 	for i, s := range spans {
@@ -259,14 +275,27 @@ func pickWindows(text string, spans []span, n, complete, every int) (taken []win
 		for first > 0 && spans[first-1].start >= start {
 			first--
 		}
-		w := window{start: start, end: end, first: first}
-		var seen uint64
-		j := first
-		for ; j < len(spans) && spans[j].end <= end; j++ {
-			seen |= spans[j].terms
+		last := i
+		for last < len(spans) && spans[last].end <= end {
+			last++
 		}
-		w.last, w.kinds, w.counts = j, bits.OnesCount64(seen), j-first
-		windows = append(windows, w)
+		if last == i {
+			continue // the match it is cut around is longer than a fragment
+		}
+		// A match its edges would cut through is left out, and the window
+		// stops short of it, so that no match shows unmarked.
+		if last < len(spans) && spans[last].start < end {
+			end = spans[last].start
+		}
+		if first > 0 && spans[first-1].end > start {
+			start = spans[first-1].end
+		}
+		var seen uint64
+		for _, s := range spans[first:last] {
+			seen |= s.terms
+		}
+		windows = append(windows, window{start: start, end: end, first: first, last: last,
+			kinds: bits.OnesCount64(seen), counts: last - first})
 	}
 	slices.SortStableFunc(windows, func(a, b window) int {
 		if a.kinds != b.kinds {
@@ -285,10 +314,9 @@ func pickWindows(text string, spans []span, n, complete, every int) (taken []win
 				break
 			}
 		}
-		if overlaps || w.last == w.first {
-			continue
+		if !overlaps {
+			taken = append(taken, w)
 		}
-		taken = append(taken, w)
 	}
 	return taken, len(taken) == n && taken[0].kinds == every
 }

@@ -100,7 +100,8 @@ func TestSnippetsStopEarlyWithoutLoss(t *testing.T) {
 		if len(whole) > maxTextBytes {
 			whole = whole[:runeStartAtOrBefore(whole, maxTextBytes)]
 		}
-		spans := mergeSpans(findTerms(foldAppend(nil, whole), terms, 0, nil))
+		found, _ := findTerms(foldAppend(nil, whole), terms, 0, nil)
+		spans, _ := mergeSpans(found)
 		want, _ := pickWindows(whole, spans, n, len(whole), len(terms))
 
 		if len(got) != len(want) {
@@ -116,23 +117,77 @@ func TestSnippetsStopEarlyWithoutLoss(t *testing.T) {
 				}
 			}
 			// The first fragment is as good whenever the best one is
-			// within the part of the text always searched.
-			sure := want[0].end <= enoughScanBytes-256-len("ＧＤＰ")
+			// within the part of the text always searched: the first two
+			// steps, about 15 KB.
+			sure := want[0].end <= 14<<10
 			if k == 0 && sure && kinds != want[k].kinds || kinds == 0 {
 				t.Errorf("text %d, fragment %d holds %d different terms, the whole-text search's %d: %q", i, k, kinds, want[k].kinds, f)
 			}
-			for _, unmarked := range markRE.Split(f, -1) {
-				folded := string(foldAppend(nil, unmarked))
-				for _, term := range terms {
-					for _, v := range termVariants(term) {
-						if strings.Contains(folded, v) {
-							t.Errorf("text %d, fragment %d: %s not marked in %q", i, k, v, f)
-						}
-					}
+			checkAllMarked(t, f, terms)
+		}
+	}
+}
+
+// checkAllMarked reports an occurrence of a term in fragment f outside
+// its marks.
+func checkAllMarked(t *testing.T, f string, terms []string) {
+	t.Helper()
+	for _, unmarked := range markRE.Split(f, -1) {
+		folded := string(foldAppend(nil, unmarked))
+		for _, term := range terms {
+			for _, v := range termVariants(term) {
+				if strings.Contains(folded, v) {
+					t.Errorf("%s not marked in %q", v, f)
 				}
 			}
 		}
 	}
+}
+
+// TestSnippetsMarkEveryMatch covers the places a match could be left
+// unmarked: across the end of a step of the search, at the edge of a
+// fragment, past the bounds on matches.
+func TestSnippetsMarkEveryMatch(t *testing.T) {
+	filler := func(bytes int) string { // Han characters only: no place to end a step early
+		return strings.Repeat("其", bytes/len("其"))
+	}
+	t.Run("AcrossAStep", func(t *testing.T) {
+		for _, c := range []struct{ before, written, term string }{
+			{filler(firstScanBytes - 3), "档案", "档案"},   // the step ends inside 档案
+			{filler(firstScanBytes - 3), "ＧＤＰ", "gdp"}, // after Ｇ, not Han
+			{filler(firstScanBytes - 1), "GDP", "gdp"}, // after G, an ASCII byte
+		} {
+			text := c.before + c.written + filler(9000)
+			got := snippets(text, []string{c.term}, 1)
+			if len(got) != 1 || !strings.Contains(got[0], "<mark>"+c.written+"</mark>") {
+				t.Errorf("%s at byte %d: fragments %q, want it marked", c.written, len(c.before), got)
+			}
+		}
+	})
+	t.Run("AtTheEdgeOfAFragment", func(t *testing.T) {
+		// Two 档案 touching make one mark; a fragment around the first
+		// 档案 ends inside it.
+		text := "档案" + strings.Repeat("内", snippetRunes-4) + "档案档案" + filler(300)
+		for _, f := range snippets(text, []string{"档案"}, 2) {
+			checkAllMarked(t, f, []string{"档案"})
+		}
+	})
+	t.Run("PastTheBoundsOnMatches", func(t *testing.T) {
+		// Asked for every fragment there is, so that none near a bound
+		// goes unchecked.
+		for _, text := range []string{
+			strings.Repeat("档案保密档案保密档案保密，", 400), // maxMatches*4 matches before maxMatches spans
+			strings.Repeat("档案，保密，", 400),        // maxMatches spans first
+		} {
+			got := snippets(text, []string{"档案", "保密"}, 1000)
+			if len(got) == 0 {
+				t.Fatalf("no fragments of %.30q…", text)
+			}
+			for _, f := range got {
+				checkAllMarked(t, f, []string{"档案", "保密"})
+			}
+		}
+	})
 }
 
 var markRE = regexp.MustCompile(`<mark>[^<]*</mark>`)
