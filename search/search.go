@@ -291,6 +291,7 @@ func unavailable(err error) error {
 // highlight cuts the title and body fragments of one page's hits
 // (snippet.go), from their stored text.
 func highlight(hits search.DocumentMatchCollection, terms []string) {
+	q := newQueryTerms(terms)
 	for _, h := range hits {
 		frags := search.FieldFragmentMap{}
 		for _, f := range []struct {
@@ -298,7 +299,7 @@ func highlight(hits search.DocumentMatchCollection, terms []string) {
 			n     int
 		}{{indexer.FieldTitle, 1}, {indexer.FieldBody, 2}} {
 			text, _ := h.Fields[f.field].(string)
-			if s := snippets(text, terms, f.n); len(s) > 0 {
+			if s := q.snippets(text, f.n); len(s) > 0 {
 				frags[f.field] = s
 			}
 		}

@@ -116,26 +116,47 @@ type span struct {
 	terms      uint64
 }
 
+// queryTerms are a query's analysed terms as snippets look for them, made
+// once per search rather than for every text of every hit: each term's
+// variants (termVariants) as bytes.
+type queryTerms struct {
+	variants [][][]byte // by term
+	longest  int        // bytes of the longest variant
+	every    int        // the bits of a window holding every term
+}
+
+func newQueryTerms(terms []string) *queryTerms {
+	q := &queryTerms{every: min(len(terms), 64)}
+	for _, t := range terms {
+		var vs [][]byte
+		for _, v := range termVariants(t) {
+			vs = append(vs, []byte(v))
+			q.longest = max(q.longest, len(v))
+		}
+		q.variants = append(q.variants, vs)
+	}
+	return q
+}
+
 // findTerms appends to found where the terms occur in folded, leaving out
 // the matches that end by from: those were found in folded[:from] before.
 // It stops at maxMatches*4 matches in all; limit is where its search
 // stopped short then (every match starting before it was found), else
 // len(folded).
-func findTerms(folded []byte, terms []string, from int, found []span) (_ []span, limit int) {
+func (q *queryTerms) findTerms(folded []byte, from int, found []span) (_ []span, limit int) {
 	limit = len(folded)
-	for k, term := range terms {
+	for k, vs := range q.variants {
 		bit := uint64(1) << min(k, 63)
-		for _, t := range termVariants(term) {
-			tb := []byte(t)
-			at := max(0, from-len(t)+1)
+		for _, tb := range vs {
+			at := max(0, from-len(tb)+1)
 			for at < len(folded) && len(found) < maxMatches*4 {
 				i := bytes.Index(folded[at:], tb)
 				if i < 0 {
 					at = len(folded)
 					break
 				}
-				found = append(found, span{at + i, at + i + len(t), bit})
-				at += i + len(t)
+				found = append(found, span{at + i, at + i + len(tb), bit})
+				at += i + len(tb)
 			}
 			limit = min(limit, at)
 		}
@@ -168,19 +189,16 @@ func mergeSpans(found []span) (merged []span, limit int) {
 // searched (see firstScanBytes). Text shorter than a fragment is one
 // fragment; none if no term occurs.
 func snippets(text string, terms []string, n int) []string {
-	if text == "" || len(terms) == 0 || n <= 0 {
+	return newQueryTerms(terms).snippets(text, n)
+}
+
+func (q *queryTerms) snippets(text string, n int) []string {
+	if text == "" || len(q.variants) == 0 || n <= 0 {
 		return nil
 	}
 	if len(text) > maxTextBytes {
 		text = text[:runeStartAtOrBefore(text, maxTextBytes)]
 	}
-	longest := 0
-	for _, t := range terms {
-		for _, v := range termVariants(t) {
-			longest = max(longest, len(v))
-		}
-	}
-	every := min(len(terms), 64) // the bits of a window holding every term
 	buf := foldBuffers.Get().(*[]byte)
 	folded := (*buf)[:0]
 	defer func() {
@@ -193,18 +211,18 @@ func snippets(text string, terms []string, n int) []string {
 		end = scanEnd(text, from)
 		folded = foldAppend(folded, text[from:end])
 		var searched int
-		found, searched = findTerms(folded, terms, from, found)
+		found, searched = q.findTerms(folded, from, found)
 		spans, kept := mergeSpans(found)
 		// A window is complete when every match inside it has been found
 		// whole: one starting inside it ends before the part searched
 		// does, and before where a bound on matches cut the search short.
 		complete := len(text)
 		if end < len(text) {
-			complete = end - longest
+			complete = end - q.longest
 		}
 		capped := searched < len(folded) || kept < math.MaxInt
 		complete = min(complete, searched, kept)
-		ws, best := pickWindows(text, spans, n, complete, every)
+		ws, best := pickWindows(text, spans, n, complete, q.every)
 		if best || capped || end == len(text) || end >= enoughScanBytes && len(ws) == n {
 			var out []string
 			for _, w := range ws {
