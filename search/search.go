@@ -366,16 +366,23 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 		return nil, nil, catalogue.Errorf(catalogue.EINTERNAL, "检索分析器未加载")
 	}
 	var terms []string
-	analyse := func(text string) []string {
-		var out []string
-		for _, tok := range analyzer.Analyze([]byte(text)) {
+	// consecutive is false when two terms share a position or a position
+	// is left out between them.
+	analyse := func(text string) (out []string, consecutive bool) {
+		consecutive = true
+		prev := 0
+		for i, tok := range analyzer.Analyze([]byte(text)) {
 			t := string(tok.Term)
 			out = append(out, t)
 			if !slices.Contains(terms, t) {
 				terms = append(terms, t)
 			}
+			if i > 0 && tok.Position != prev+1 {
+				consecutive = false
+			}
+			prev = tok.Position
 		}
-		return out
+		return out, consecutive
 	}
 	// Every word and phrase must be in the text field, which holds the
 	// title and the 主题词 as well as the text, so that each is one
@@ -390,12 +397,14 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 		}
 	}
 	for _, w := range p.Words {
-		for _, t := range analyse(w) {
+		ts, _ := analyse(w)
+		for _, t := range ts {
 			word(t)
 		}
 	}
 	for _, ph := range p.Phrases {
-		switch ts := analyse(ph); len(ts) {
+		ts, consecutive := analyse(ph)
+		switch len(ts) {
 		case 0:
 			continue // only punctuation between the quotes
 		case 1:
@@ -404,9 +413,15 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 			word(ts[0])
 			continue
 		}
-		must = append(must, fieldPhrase(indexer.FieldText, x.idx.QueryAnalyzer(), ph, boostText))
+		phrase := func(field string, boost float64) query.Query {
+			if consecutive {
+				return newPhraseQuery(field, ts, boost)
+			}
+			return fieldPhrase(field, x.idx.QueryAnalyzer(), ph, boost)
+		}
+		must = append(must, phrase(indexer.FieldText, boostText))
 		if scored {
-			should = append(should, fieldPhrase(indexer.FieldTitle, x.idx.QueryAnalyzer(), ph, boostTitle))
+			should = append(should, phrase(indexer.FieldTitle, boostTitle))
 		}
 	}
 	slices.SortStableFunc(terms, func(a, b string) int { return len(b) - len(a) })

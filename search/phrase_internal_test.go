@@ -1,0 +1,136 @@
+package search
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"gongkai/indexer"
+)
+
+// TestPhraseMatchesBleves checks the phrase searcher against Bleve's own
+// over real laws: for phrases cut from their texts (so most are found, many
+// in several laws, some of common words found thousands of times), and for
+// the same words out of order (mostly not found), both must find the same
+// entries with the same scores, alone, unscored, and inside a conjunction,
+// where it is moved on by Advance.
+func TestPhraseMatchesBleves(t *testing.T) {
+	suite, err := LoadRelevanceSuite("testdata/relevance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _, err := OpenIndex(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	ctx := context.Background()
+	if err := suite.Index(ctx, x); err != nil {
+		t.Fatal(err)
+	}
+	analyzer := x.idx.Bleve().Mapping().AnalyzerNamed(x.idx.QueryAnalyzer())
+
+	rng := rand.New(rand.NewPCG(7, 3))
+	var phrases [][]string
+	for len(phrases) < 400 {
+		body := suite.Documents[rng.IntN(len(suite.Documents))].Body
+		if len(body) < 100 {
+			continue
+		}
+		start := rng.IntN(len(body) - 60)
+		for !utf8.RuneStart(body[start]) {
+			start++
+		}
+		chars := []rune(body[start:])[:2+rng.IntN(6)]
+		var terms []string
+		for _, tok := range analyzer.Analyze([]byte(string(chars))) {
+			terms = append(terms, string(tok.Term))
+		}
+		if len(terms) < 2 {
+			continue
+		}
+		phrases = append(phrases, terms)
+		if len(phrases)%5 == 0 { // the same words out of order
+			shuffled := append([]string(nil), terms...)
+			rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+			phrases = append(phrases, shuffled)
+		}
+	}
+	// Common words, found in most of the laws, some many times in each.
+	for _, text := range []string{"县级以上人民政府", "有关部门应当", "的规定", "单位应当", "应当及时提供", "依照本法规定"} {
+		var terms []string
+		for _, tok := range analyzer.Analyze([]byte(text)) {
+			terms = append(terms, string(tok.Term))
+		}
+		phrases = append(phrases, terms)
+	}
+	phrases = append(phrases, []string{"应当", "应当"}, []string{"的", "的"}, []string{"没有的词", "应当"})
+
+	type hit struct {
+		id    string
+		score float64
+	}
+	run := func(q query.Query, scored bool) []hit {
+		req := bleve.NewSearchRequestOptions(q, 10000, 0, false)
+		req.SortBy([]string{"_id"})
+		if !scored {
+			req.Score = "none"
+		}
+		res, err := x.idx.Bleve().SearchInContext(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []hit
+		for _, h := range res.Hits {
+			out = append(out, hit{h.ID, h.Score})
+		}
+		return out
+	}
+	found, many := 0, 0
+	common := fieldTerm(indexer.FieldText, "规定", 1)
+	for _, terms := range phrases {
+		theirs := bleve.NewPhraseQuery(terms, indexer.FieldText)
+		ours := newPhraseQuery(indexer.FieldText, terms, 1)
+		for _, c := range []struct {
+			name   string
+			ours   query.Query
+			theirs query.Query
+			scored bool
+		}{
+			{"alone", ours, theirs, true},
+			{"unscored", ours, theirs, false},
+			{"in a conjunction", bleve.NewConjunctionQuery(common, ours), bleve.NewConjunctionQuery(common, theirs), true},
+		} {
+			want, got := run(c.theirs, c.scored), run(c.ours, c.scored)
+			if c.name == "alone" && len(want) > 0 {
+				found++
+				if len(want) > 20 {
+					many++
+				}
+			}
+			if len(got) != len(want) {
+				t.Errorf("%q %s: %d hits, Bleve's phrase %d", terms, c.name, len(got), len(want))
+				continue
+			}
+			for i := range want {
+				if got[i].id != want[i].id || math.Abs(got[i].score-want[i].score) > 1e-9*math.Abs(want[i].score) {
+					t.Errorf("%q %s: hit %d is %v, Bleve's phrase %v", terms, c.name, i, got[i], want[i])
+					break
+				}
+			}
+		}
+	}
+	// The test means something only if phrases were found, some often.
+	// (Many phrases cut from a text are not found: the words at the ends of
+	// a cut differ from those of the whole text.)
+	t.Logf("%d of %d phrases found, %d more than 20 times", found, len(phrases), many)
+	if found < len(phrases)/5 || many < 10 {
+		t.Errorf("%d of %d phrases found, %d more than 20 times: the phrases do not test enough", found, len(phrases), many)
+	}
+}
