@@ -19,7 +19,8 @@ type Index struct {
 	idx     *indexer.Index
 	dir     string
 	opts    indexer.Options
-	columns columnCache // of the latest snapshot searched (columns.go)
+	columns columnCache  // of the latest snapshot searched (columns.go)
+	results *resultCache // nil: none (cache.go)
 }
 
 // OpenIndex opens or creates the index at dir. fresh is true when the index
@@ -34,8 +35,13 @@ func OpenIndexWith(dir string, opts indexer.Options) (*Index, bool, error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("search: open index %s: %w", dir, err)
 	}
-	return &Index{idx: idx, dir: dir, opts: opts}, idx.NeedsRebuild(), nil
+	return &Index{idx: idx, dir: dir, opts: opts, results: newResultCache(DefaultResultCache)}, idx.NeedsRebuild(), nil
 }
+
+// KeepResults sets how many recent results the index keeps for searches
+// repeated before it changes; 0 keeps none, for measuring the searches
+// themselves.
+func (x *Index) KeepResults(n int) { x.results = newResultCache(n) }
 
 // Analysis returns how the index's text is analysed.
 func (x *Index) Analysis() indexer.Analysis { return x.idx.Analysis() }

@@ -50,12 +50,37 @@ var storedFields = []string{
 	indexer.FieldStatus, indexer.FieldAttribute, indexer.FieldSection, indexer.FieldKind, indexer.FieldDueAt,
 }
 
-// Search runs q against the index.
+// Search runs q against the index, or returns the result it gave on the
+// same snapshot of the index (cache.go). Results are shared: the caller
+// must not change them.
 func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
 	start := time.Now()
+	if x.results == nil || !cacheable(q) {
+		return x.search(ctx, q, start)
+	}
+	r, err := x.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	if res, ok := x.results.get(r, q); ok {
+		again := *res
+		again.Took = time.Since(start)
+		return &again, nil
+	}
+	res, err := x.search(ctx, q, start)
+	if err != nil {
+		return nil, err
+	}
+	x.results.put(r, q, res)
+	return res, nil
+}
+
+// search runs q, normalised, against the index.
+func (x *Index) search(ctx context.Context, q Query, start time.Time) (*Result, error) {
 	parsed := ParseText(q.Text)
 	var must []query.Query
 	var exact string

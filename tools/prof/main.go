@@ -49,6 +49,7 @@ func main() {
 		os.Exit(1)
 	}
 	defer x.Close()
+	x.KeepResults(0) // measure the searches, not the kept results of repeated ones
 	read := func(name string) []url.Values {
 		f, err := os.Open(*qdir + "/" + name + ".txt")
 		if err != nil {
