@@ -395,3 +395,49 @@ func TestCloseTwiceIsSafe(t *testing.T) {
 		t.Errorf("second Close = %v", err)
 	}
 }
+
+// TestCompact: batches indexed one by one leave a segment each; Compact
+// merges them into one or two, losing nothing, and the merged index is
+// what opens again.
+func TestCompact(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir() + "/index"
+	x := MustOpen(t, dir)
+	for i := range 30 {
+		d := indexer.Document{ID: fmt.Sprintf("doc%02d", i), Title: "政府信息公开", Body: fmt.Sprintf("第%d号通知", i)}
+		if err := x.Index(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.Delete(ctx, "doc07"); err != nil {
+		t.Fatal(err)
+	}
+	segments := func() int {
+		t.Helper()
+		files, err := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(files)
+	}
+	if err := x.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		t.Helper()
+		if n := MustCount(t, x); n != 29 {
+			t.Errorf("%s: %d documents, want 29", when, n)
+		}
+		if got := MustSearch(t, x, wordsQuery(t, x, "政府信息公开")); len(got) != 29 || slices.Contains(got, "doc07") {
+			t.Errorf("%s: search finds %d documents %v, want the 29 not deleted", when, len(got), got)
+		}
+	}
+	check("compacted")
+	MustClose(t, x)
+	x = MustOpen(t, dir)
+	check("reopened")
+	// Opening removes the files the merge replaced.
+	if n := segments(); n < 1 || n > 2 {
+		t.Errorf("%d segment files after Compact, want 1 or 2", n)
+	}
+}

@@ -186,6 +186,9 @@ func (x *Index) rebuild(ctx context.Context, walk func(add func(indexer.Document
 	if err == nil {
 		err = x.idx.Index(ctx, batch...)
 	}
+	if err == nil {
+		err = x.idx.Compact(ctx)
+	}
 	return n, err
 }
 
