@@ -311,8 +311,31 @@ func (x *Index) Compact(ctx context.Context) error {
 	if err := s.ForceMerge(ctx, nil); err != nil {
 		return fmt.Errorf("indexer: compact %s: %w", x.dir, err)
 	}
-	return nil
+	// Bleve deletes the files the merge replaced in the background, a
+	// moment later: a command that closed at once would leave them (the
+	// size of the index again) on disk until the next start.
+	deadline := time.Now().Add(compactCleanupWait)
+	for time.Now().Before(deadline) {
+		files, err := filepath.Glob(filepath.Join(x.dir, "store", "*.zap"))
+		if err != nil {
+			return fmt.Errorf("indexer: compact %s: %w", x.dir, err)
+		}
+		root, _ := s.StatsMap()["TotFileSegmentsAtRoot"].(uint64)
+		if uint64(len(files)) <= root {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("indexer: compact %s: %w", x.dir, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return nil // the files go at the next start
 }
+
+// compactCleanupWait bounds Compact's wait for Bleve to delete the merged
+// files.
+const compactCleanupWait = 30 * time.Second
 
 // Batches are "unsafe" in Bleve's sense: a batch is searchable when Batch
 // returns, and written to disk soon after in the background, several

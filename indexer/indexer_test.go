@@ -397,8 +397,8 @@ func TestCloseTwiceIsSafe(t *testing.T) {
 }
 
 // TestCompact: batches indexed one by one leave a segment each; Compact
-// merges them into one or two, losing nothing, and the merged index is
-// what opens again.
+// merges them into one or two, deletes the files they replaced, loses
+// nothing, and the merged index is what opens again.
 func TestCompact(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir() + "/index"
@@ -432,12 +432,12 @@ func TestCompact(t *testing.T) {
 			t.Errorf("%s: search finds %d documents %v, want the 29 not deleted", when, len(got), got)
 		}
 	}
+	// The files the merge replaced are gone when Compact returns.
+	if n := segments(); n < 1 || n > 2 {
+		t.Errorf("%d segment files after Compact, want 1 or 2", n)
+	}
 	check("compacted")
 	MustClose(t, x)
 	x = MustOpen(t, dir)
 	check("reopened")
-	// Opening removes the files the merge replaced.
-	if n := segments(); n < 1 || n > 2 {
-		t.Errorf("%d segment files after Compact, want 1 or 2", n)
-	}
 }

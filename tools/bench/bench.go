@@ -43,19 +43,20 @@ type Report struct {
 type AnalysisReport struct {
 	Analysis indexer.Analysis
 
-	Import      ImportStats
-	Reindex     ImportStats      // `gongkai reindex`: both indexes rebuilt from the store
-	IndexBytes  map[string]int64 // "public", "staff"
-	StoreBytes  int64
-	Startup     time.Duration
-	ServeHWM    int64        // peak RSS of the server, bytes (VmHWM)
-	ServeRSS    int64        // RSS after the queries, bytes
-	HTTP        []ClassStats // Config.Clients concurrent clients
-	HTTPSerial  []ClassStats // one client
-	InProcess   []BreakdownStats
-	Relevance   int // searches passed
-	RelevanceOf int
-	Failed      []string // the relevance searches it got wrong
+	Import       ImportStats
+	Reindex      ImportStats      // `gongkai reindex`: both indexes rebuilt from the store
+	IndexBytes   map[string]int64 // "public", "staff"
+	StoreBytes   int64
+	Startup      time.Duration
+	ServeHWM     int64        // peak RSS of the server, bytes (VmHWM)
+	ServeRSS     int64        // RSS after the queries, bytes
+	HTTP         []ClassStats // Config.Clients concurrent clients, the server as shipped
+	HTTPSearched []ClassStats // the same, no results kept: every query searched
+	HTTPSerial   []ClassStats // one client, every query searched
+	InProcess    []BreakdownStats
+	Relevance    int // searches passed
+	RelevanceOf  int
+	Failed       []string // the relevance searches it got wrong
 }
 
 // ImportStats is one `gongkai import` run.
@@ -249,72 +250,84 @@ func (b *Bench) importAll(ctx context.Context, data string, env, files []string,
 }
 
 // serve starts the server, times its start-up, runs the query classes
-// over HTTP and stops it.
+// over HTTP and stops it; then does the same with a server that keeps no
+// results (GONGKAI_KEEP_RESULTS=0), so that every query is searched: the
+// classes from 8 clients again, and from one client.
 func (b *Bench) serve(ctx context.Context, ar *AnalysisReport, data string, env []string, queries []Query, logName string) error {
-	addr, err := freeLoopbackAddr()
+	srv, err := b.startServer(ctx, data, env, logName)
 	if err != nil {
 		return err
 	}
-	logf, err := os.Create(logName)
-	if err != nil {
-		return err
-	}
-	defer logf.Close()
-	cmd := exec.Command(b.binary, "serve", "--addr", addr, "--data", data)
-	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = logf, logf
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopServer := func() error {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			return err
-		case <-time.After(30 * time.Second):
-			_ = cmd.Process.Kill()
-			return errors.New("server did not stop within 30 s of SIGTERM")
-		}
-	}
-	base := "http://" + addr
-	if err := waitReady(ctx, base+"/readyz", exited, 5*time.Minute); err != nil {
-		stopServer()
-		return fmt.Errorf("start-up: %w (see %s)", err, logName)
-	}
-	ar.Startup = time.Since(start)
+	ar.Startup = srv.startup
 	b.logf("%s: ready in %s", ar.Analysis, ar.Startup.Round(time.Millisecond))
-
-	client := newClient(b.Clients)
-	if _, err := runClass(ctx, client, base, "warm-up", byClass(queries, "warm-up"), b.Clients, b.ClassTime); err != nil {
-		stopServer()
+	if ar.HTTP, err = b.runClasses(ctx, ar.Analysis, srv.base, queries, b.Clients, "kept results"); err != nil {
+		srv.stop()
 		return err
 	}
-	for _, class := range Classes {
-		cs, err := runClass(ctx, client, base, class.Name, byClass(queries, class.Name), b.Clients, b.ClassTime)
-		if err != nil {
-			stopServer()
-			return err
-		}
-		b.logf("%s: %-12s %d clients: p50 %6.1f ms  p99 %6.1f ms  %5.0f q/s  (%d queries, %d errors, median %d hits)", ar.Analysis,
-			class.Name, b.Clients, ms(cs.P50), ms(cs.P99), cs.QPS, cs.N, cs.Errors, cs.MedianHits)
-		ar.HTTP = append(ar.HTTP, cs)
+	ar.ServeHWM, ar.ServeRSS = procMemory(srv.cmd.Process.Pid)
+	if err := b.stopServer(ar, srv, logName); err != nil {
+		return err
 	}
-	// The same with one client: the service time without queueing for the
-	// two cores.
-	for _, class := range Classes {
-		cs, err := runClass(ctx, client, base, class.Name, byClass(queries, class.Name), 1, b.ClassTime)
-		if err != nil {
-			stopServer()
-			return err
-		}
-		b.logf("%s: %-12s 1 client:  p50 %6.1f ms  p99 %6.1f ms", ar.Analysis, class.Name, ms(cs.P50), ms(cs.P99))
-		ar.HTTPSerial = append(ar.HTTPSerial, cs)
+
+	cold, err := b.startServer(ctx, data, append(env[:len(env):len(env)], "GONGKAI_KEEP_RESULTS=0"), logName+".searched")
+	if err != nil {
+		return err
 	}
-	ar.ServeHWM, ar.ServeRSS = procMemory(cmd.Process.Pid)
-	if err := stopServer(); err != nil {
+	if ar.HTTPSearched, err = b.runClasses(ctx, ar.Analysis, cold.base, queries, b.Clients, "every query searched"); err == nil {
+		// One client: the service time without queueing for the cores.
+		ar.HTTPSerial, err = b.runClasses(ctx, ar.Analysis, cold.base, queries, 1, "every query searched")
+	}
+	if err != nil {
+		cold.stop()
+		return err
+	}
+	return b.stopServer(ar, cold, logName+".searched")
+}
+
+// runClasses sends the warm-up queries, then each class's, from clients
+// concurrent clients.
+func (b *Bench) runClasses(ctx context.Context, a indexer.Analysis, base string, queries []Query, clients int, what string) ([]ClassStats, error) {
+	client := newClient(clients)
+	if _, err := runClass(ctx, client, base, "warm-up", byClass(queries, "warm-up"), clients, b.ClassTime); err != nil {
+		return nil, err
+	}
+	var out []ClassStats
+	for _, class := range Classes {
+		cs, err := runClass(ctx, client, base, class.Name, byClass(queries, class.Name), clients, b.ClassTime)
+		if err != nil {
+			return nil, err
+		}
+		b.logf("%s: %-12s %s, %s: p50 %6.1f ms  p99 %6.1f ms  %5.0f q/s  (%d queries, %d errors, median %d hits)", a,
+			class.Name, plural(clients, "client"), what, ms(cs.P50), ms(cs.P99), cs.QPS, cs.N, cs.Errors, cs.MedianHits)
+		out = append(out, cs)
+	}
+	return out, nil
+}
+
+// A server is a running `gongkai serve`.
+type server struct {
+	cmd     *exec.Cmd
+	base    string // http://addr
+	startup time.Duration
+	exited  chan error
+}
+
+// stop sends SIGTERM and waits for the server to exit.
+func (s *server) stop() error {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-s.exited:
+		return err
+	case <-time.After(30 * time.Second):
+		_ = s.cmd.Process.Kill()
+		return errors.New("server did not stop within 30 s of SIGTERM")
+	}
+}
+
+// stopServer stops srv; an exit status other than 0 is logged, not an
+// error.
+func (b *Bench) stopServer(ar *AnalysisReport, srv *server, logName string) error {
+	if err := srv.stop(); err != nil {
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) {
 			return fmt.Errorf("stop server: %w", err)
@@ -322,6 +335,38 @@ func (b *Bench) serve(ctx context.Context, ar *AnalysisReport, data string, env 
 		b.logf("%s: server exit: %v (see %s)", ar.Analysis, err, logName)
 	}
 	return nil
+}
+
+// startServer starts `gongkai serve` on a free loopback port and waits
+// until it is ready.
+func (b *Bench) startServer(ctx context.Context, data string, env []string, logName string) (*server, error) {
+	addr, err := freeLoopbackAddr()
+	if err != nil {
+		return nil, err
+	}
+	logf, err := os.Create(logName)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(b.binary, "serve", "--addr", addr, "--data", data)
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = logf, logf
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return nil, err
+	}
+	srv := &server{cmd: cmd, base: "http://" + addr, exited: make(chan error, 1)}
+	go func() {
+		srv.exited <- cmd.Wait()
+		logf.Close()
+	}()
+	if err := waitReady(ctx, srv.base+"/readyz", srv.exited, 5*time.Minute); err != nil {
+		srv.stop()
+		return nil, fmt.Errorf("start-up: %w (see %s)", err, logName)
+	}
+	srv.startup = time.Since(start)
+	return srv, nil
 }
 
 func freeLoopbackAddr() (string, error) {
@@ -460,4 +505,12 @@ func ReadMachine() Machine {
 		m.Kernel = strings.TrimSpace(string(b))
 	}
 	return m
+}
+
+// plural says n things: "1 client", "8 clients".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

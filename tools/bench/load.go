@@ -175,6 +175,7 @@ func (b *Bench) breakdown(ctx context.Context, a indexer.Analysis, dir string, q
 	if fresh {
 		return nil, fmt.Errorf("the index at %s was rebuilt on opening: wrong analysis?", dir)
 	}
+	x.KeepResults(0) // each variant repeats the queries: search every one
 	for _, q := range byClass(queries, "warm-up") {
 		if _, err := x.Search(ctx, searchQuery(q, true, true)); err != nil {
 			return nil, err

@@ -25,7 +25,9 @@ func (r *Report) Markdown() string {
 	c := r.Corpus
 	p("Corpus: %d laws + %d articles = %d entries, %.1f MB of text (title, summary, body), %.1f MB of JSONL. ",
 		c.Laws, c.Articles, c.Laws+c.Articles, float64(c.TextBytes)/1e6, float64(c.FileBytes)/1e6)
-	p("Queries: %d per class, drawn with seed %d, sent by %d concurrent clients over HTTP on loopback to `/api/v1/search` (which always computes facets and highlights).\n\n",
+	p("Queries: %d per class, drawn with seed %d, sent by %d concurrent clients over HTTP on loopback to `/api/v1/search` (which always computes facets and highlights). "+
+		"The p50 / p99 rows are the server as shipped, which keeps the results of recent searches until the index changes, so a query repeated within a class is answered from them; "+
+		"the rows \"every query searched\" are a second server with GONGKAI_KEEP_RESULTS=0.\n\n",
 		r.Config.Queries, r.Config.Seed, r.Config.Clients)
 
 	p("| measure |")
@@ -80,7 +82,16 @@ func (r *Report) Markdown() string {
 		})
 	}
 	for i, cl := range Classes {
-		row("1 client, p50 / p99: "+cl.Label, "", func(a AnalysisReport) string {
+		row("every query searched, p50 / p99: "+cl.Label, "≤ 10 / ≤ 100 ms", func(a AnalysisReport) string {
+			if i >= len(a.HTTPSearched) {
+				return "–"
+			}
+			s := a.HTTPSearched[i]
+			return mark(fmt.Sprintf("%.1f / %.1f ms", ms(s.P50), ms(s.P99)), s.P50 <= targetP50 && s.P99 <= targetP99)
+		})
+	}
+	for i, cl := range Classes {
+		row("1 client, every query searched, p50 / p99: "+cl.Label, "", func(a AnalysisReport) string {
 			if i >= len(a.HTTPSerial) {
 				return "–"
 			}
