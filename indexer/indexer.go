@@ -308,8 +308,17 @@ func (x *Index) Compact(ctx context.Context) error {
 	if !ok {
 		return fmt.Errorf("indexer: compact %s: not a scorch index", x.dir)
 	}
+	before := rootSegments(s)
 	if err := s.ForceMerge(ctx, nil); err != nil {
 		return fmt.Errorf("indexer: compact %s: %w", x.dir, err)
+	}
+	// Cancelled, ForceMerge stops the merge and returns nil; a merge that
+	// failed (a full disk) is reported only to Bleve's error callback.
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("indexer: compact %s: %w", x.dir, err)
+	}
+	if after := rootSegments(s); before > 1 && after >= before {
+		return fmt.Errorf("indexer: compact %s: still %d segments after merging %d (see the log)", x.dir, after, before)
 	}
 	// Bleve deletes the files the merge replaced in the background, a
 	// moment later: a command that closed at once would leave them (the
@@ -320,8 +329,7 @@ func (x *Index) Compact(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("indexer: compact %s: %w", x.dir, err)
 		}
-		root, _ := s.StatsMap()["TotFileSegmentsAtRoot"].(uint64)
-		if uint64(len(files)) <= root {
+		if uint64(len(files)) <= rootSegments(s) {
 			return nil
 		}
 		select {
@@ -331,6 +339,13 @@ func (x *Index) Compact(ctx context.Context) error {
 		}
 	}
 	return nil // the files go at the next start
+}
+
+// rootSegments is the number of segment files of the index's current
+// snapshot.
+func rootSegments(s *scorch.Scorch) uint64 {
+	n, _ := s.StatsMap()["TotFileSegmentsAtRoot"].(uint64)
+	return n
 }
 
 // compactCleanupWait bounds Compact's wait for Bleve to delete the merged

@@ -396,48 +396,85 @@ func TestCloseTwiceIsSafe(t *testing.T) {
 	}
 }
 
-// TestCompact: batches indexed one by one leave a segment each; Compact
-// merges them into one or two, deletes the files they replaced, loses
-// nothing, and the merged index is what opens again.
+// segmentedIndex builds an index of 6 × 2,000 documents, closed and
+// reopened after each 2,000, which leaves more segment files than Bleve's
+// own merger merges, and deletes doc7.
+func segmentedIndex(t *testing.T, dir string) *indexer.Index {
+	t.Helper()
+	ctx := context.Background()
+	for round := range 6 {
+		x := MustOpen(t, dir)
+		var docs []indexer.Document
+		for i := range 2000 {
+			n := round*2000 + i
+			docs = append(docs, indexer.Document{ID: fmt.Sprintf("doc%d", n), Title: "政府信息公开", Body: fmt.Sprintf("第%d号通知", n)})
+		}
+		if err := x.Index(ctx, docs...); err != nil {
+			t.Fatal(err)
+		}
+		MustClose(t, x)
+	}
+	x := MustOpen(t, dir)
+	if err := x.Delete(ctx, "doc7"); err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// segmentFiles counts the index's segment files on disk.
+func segmentFiles(t *testing.T, dir string) int {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(files)
+}
+
+// TestCompact: Compact merges an index's segments into one or two,
+// deletes the files they replaced, loses nothing, and the merged index is
+// what opens again; cancelled, it says so.
 func TestCompact(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir() + "/index"
-	x := MustOpen(t, dir)
-	for i := range 30 {
-		d := indexer.Document{ID: fmt.Sprintf("doc%02d", i), Title: "政府信息公开", Body: fmt.Sprintf("第%d号通知", i)}
-		if err := x.Index(ctx, d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := x.Delete(ctx, "doc07"); err != nil {
-		t.Fatal(err)
-	}
-	segments := func() int {
-		t.Helper()
-		files, err := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return len(files)
+	x := segmentedIndex(t, dir)
+	if n := segmentFiles(t, dir); n < 5 {
+		t.Fatalf("the test's index has %d segment files: too few to show a merge", n)
 	}
 	if err := x.Compact(ctx); err != nil {
 		t.Fatal(err)
 	}
 	check := func(when string) {
 		t.Helper()
-		if n := MustCount(t, x); n != 29 {
-			t.Errorf("%s: %d documents, want 29", when, n)
+		if n := MustCount(t, x); n != 11999 {
+			t.Errorf("%s: %d documents, want 11,999", when, n)
 		}
-		if got := MustSearch(t, x, wordsQuery(t, x, "政府信息公开")); len(got) != 29 || slices.Contains(got, "doc07") {
-			t.Errorf("%s: search finds %d documents %v, want the 29 not deleted", when, len(got), got)
+		if got := MustSearch(t, x, wordsQuery(t, x, "第7号通知")); len(got) != 0 {
+			t.Errorf("%s: the deleted doc7 is found: %v", when, got)
+		}
+		if got := MustSearch(t, x, wordsQuery(t, x, "第11998号通知")); !slices.Equal(got, []string{"doc11998"}) {
+			t.Errorf("%s: search for doc11998 finds %v", when, got)
 		}
 	}
-	// The files the merge replaced are gone when Compact returns.
-	if n := segments(); n < 1 || n > 2 {
+	// Merged, and the files the merge replaced gone when Compact returns.
+	if n := segmentFiles(t, dir); n < 1 || n > 2 {
 		t.Errorf("%d segment files after Compact, want 1 or 2", n)
 	}
 	check("compacted")
 	MustClose(t, x)
 	x = MustOpen(t, dir)
 	check("reopened")
+
+	t.Run("Cancelled", func(t *testing.T) {
+		dir := t.TempDir() + "/index"
+		x := segmentedIndex(t, dir)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if err := x.Compact(cctx); !errors.Is(err, context.Canceled) {
+			t.Errorf("Compact with a cancelled context: err = %v", err)
+		}
+		if n := MustCount(t, x); n != 11999 {
+			t.Errorf("%d documents after a cancelled Compact, want 11,999", n)
+		}
+	})
 }

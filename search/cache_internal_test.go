@@ -78,3 +78,43 @@ func TestKeptResultsLastUntilTheIndexChanges(t *testing.T) {
 		t.Error("a result was kept with keeping off")
 	}
 }
+
+// TestResultFoundBeforeAChangeIsNotKeptAfterIt: a search that took its
+// snapshot before an entry was withdrawn, and ends after a later search
+// saw the change, must not leave its result for the searches after.
+func TestResultFoundBeforeAChangeIsNotKeptAfterIt(t *testing.T) {
+	ctx := t.Context()
+	x := mustOpenIndex(t)
+	entry := &catalogue.PublicEntry{ID: "a", Content: &catalogue.Content{Title: "档案管理办法"}}
+	if err := x.IndexPublic(ctx, entry); err != nil {
+		t.Fatal(err)
+	}
+	before, err := x.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer before.Close()
+	q := Query{Text: "档案"}
+	if err := q.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	x.results.get(before, q) // the slow search starts
+	if err := x.DeletePublic(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	after, err := x.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer after.Close()
+	if _, ok := x.results.get(after, q); ok { // a search after the withdrawal
+		t.Fatal("a result was kept before any was put")
+	}
+	x.results.put(before, q, &Result{Total: 1, Hits: []Hit{{ID: "a"}}}) // the slow search ends
+	if res, ok := x.results.get(after, q); ok {
+		t.Fatalf("a result found before the withdrawal (%d hits) is served after it", res.Total)
+	}
+	if res, err := x.Search(ctx, q); err != nil || res.Total != 0 {
+		t.Fatalf("search after the withdrawal: %v, err %v; want no hits", res, err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/scorer"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -41,6 +42,9 @@ func (q *phraseQuery) Field() string     { return q.field }
 
 // Searcher implements query.Query.
 func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	if len(q.terms) == 0 {
+		return searcher.NewMatchNoneSearcher(r)
+	}
 	docs, err := r.DocCount()
 	if err != nil {
 		return nil, err
@@ -100,22 +104,10 @@ func (t *phraseTerm) advance(id index.IndexInternalID) (bool, error) {
 	if t.at && bytes.Compare(t.doc.ID, id) >= 0 {
 		return true, nil
 	}
-	var d *index.TermFieldDoc
-	var err error
 	if id == nil {
-		d, err = t.reader.Next(t.doc.Reset())
-	} else {
-		d, err = t.reader.Advance(id, t.doc.Reset())
+		return t.moved(t.reader.Next(t.doc.Reset()))
 	}
-	if err != nil {
-		return false, err
-	}
-	if d == nil {
-		t.done, t.at = true, false
-		return false, nil
-	}
-	t.at = true
-	return true, nil
+	return t.moved(t.reader.Advance(id, t.doc.Reset()))
 }
 
 // next moves the term's reader past the entry it stands on.
@@ -123,16 +115,17 @@ func (t *phraseTerm) next() (bool, error) {
 	if t.done {
 		return false, nil
 	}
-	d, err := t.reader.Next(t.doc.Reset())
+	return t.moved(t.reader.Next(t.doc.Reset()))
+}
+
+// moved notes where the reader went: to d, or past its last entry.
+func (t *phraseTerm) moved(d *index.TermFieldDoc, err error) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if d == nil {
-		t.done, t.at = true, false
-		return false, nil
-	}
-	t.at = true
-	return true, nil
+	t.at = d != nil
+	t.done = d == nil
+	return t.at, nil
 }
 
 type phraseSearcher struct {

@@ -19,7 +19,8 @@ import (
 // in several laws, some of common words found thousands of times), and for
 // the same words out of order (mostly not found), both must find the same
 // entries with the same scores, alone, unscored, and inside a conjunction,
-// where it is moved on by Advance.
+// where it is moved on by Advance, in the title field with its boost,
+// and as a search is built, the title's phrase an optional clause.
 func TestPhraseMatchesBleves(t *testing.T) {
 	suite, err := LoadRelevanceSuite("testdata/relevance")
 	if err != nil {
@@ -39,15 +40,22 @@ func TestPhraseMatchesBleves(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 3))
 	var phrases [][]string
 	for len(phrases) < 400 {
-		body := suite.Documents[rng.IntN(len(suite.Documents))].Body
-		if len(body) < 100 {
-			continue
+		doc := suite.Documents[rng.IntN(len(suite.Documents))]
+		var chars []rune
+		if len(phrases)%4 == 0 {
+			// The start of a title: the first position of the title field
+			// and of the text field.
+			chars = []rune(doc.Title)[:min(utf8.RuneCountInString(doc.Title), 2+rng.IntN(6))]
+		} else {
+			if len(doc.Body) < 100 {
+				continue
+			}
+			start := rng.IntN(len(doc.Body) - 60)
+			for !utf8.RuneStart(doc.Body[start]) {
+				start++
+			}
+			chars = []rune(doc.Body[start:])[:2+rng.IntN(6)]
 		}
-		start := rng.IntN(len(body) - 60)
-		for !utf8.RuneStart(body[start]) {
-			start++
-		}
-		chars := []rune(body[start:])[:2+rng.IntN(6)]
 		var terms []string
 		for _, tok := range analyzer.Analyze([]byte(string(chars))) {
 			terms = append(terms, string(tok.Term))
@@ -94,9 +102,20 @@ func TestPhraseMatchesBleves(t *testing.T) {
 	}
 	found, many := 0, 0
 	common := fieldTerm(indexer.FieldText, "规定", 1)
+	// As textQuery builds a search: the phrase in the text field, and in
+	// the title with its boost as an optional clause, beside a word.
+	asSearched := func(text, title query.Query) query.Query {
+		q := bleve.NewBooleanQuery()
+		q.AddMust(text)
+		q.AddShould(title, fieldTerm(indexer.FieldTitle, "规定", boostTitle))
+		return q
+	}
 	for _, terms := range phrases {
 		theirs := bleve.NewPhraseQuery(terms, indexer.FieldText)
 		ours := newPhraseQuery(indexer.FieldText, terms, 1)
+		theirTitle := bleve.NewPhraseQuery(terms, indexer.FieldTitle)
+		theirTitle.SetBoost(boostTitle)
+		ourTitle := newPhraseQuery(indexer.FieldTitle, terms, boostTitle)
 		for _, c := range []struct {
 			name   string
 			ours   query.Query
@@ -106,6 +125,8 @@ func TestPhraseMatchesBleves(t *testing.T) {
 			{"alone", ours, theirs, true},
 			{"unscored", ours, theirs, false},
 			{"in a conjunction", bleve.NewConjunctionQuery(common, ours), bleve.NewConjunctionQuery(common, theirs), true},
+			{"title alone", ourTitle, theirTitle, true},
+			{"as searched", asSearched(ours, ourTitle), asSearched(theirs, theirTitle), true},
 		} {
 			want, got := run(c.theirs, c.scored), run(c.ours, c.scored)
 			if c.name == "alone" && len(want) > 0 {

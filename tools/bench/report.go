@@ -72,24 +72,20 @@ func (r *Report) Markdown() string {
 	row("peak RSS while serving (VmHWM)", "≤ 1 GB", func(a AnalysisReport) string {
 		return mark(mb(a.ServeHWM), a.ServeHWM <= targetServeRSS)
 	})
-	for i, cl := range Classes {
-		row("p50 / p99: "+cl.Label, "≤ 10 / ≤ 100 ms", func(a AnalysisReport) string {
-			if i >= len(a.HTTP) {
-				return "–"
-			}
-			s := a.HTTP[i]
-			return mark(fmt.Sprintf("%.1f / %.1f ms", ms(s.P50), ms(s.P99)), s.P50 <= targetP50 && s.P99 <= targetP99)
-		})
+	latency := func(prefix string, of func(AnalysisReport) []ClassStats) {
+		for i, cl := range Classes {
+			row(prefix+"p50 / p99: "+cl.Label, "≤ 10 / ≤ 100 ms", func(a AnalysisReport) string {
+				stats := of(a)
+				if i >= len(stats) {
+					return "–"
+				}
+				s := stats[i]
+				return mark(fmt.Sprintf("%.1f / %.1f ms", ms(s.P50), ms(s.P99)), s.P50 <= targetP50 && s.P99 <= targetP99)
+			})
+		}
 	}
-	for i, cl := range Classes {
-		row("every query searched, p50 / p99: "+cl.Label, "≤ 10 / ≤ 100 ms", func(a AnalysisReport) string {
-			if i >= len(a.HTTPSearched) {
-				return "–"
-			}
-			s := a.HTTPSearched[i]
-			return mark(fmt.Sprintf("%.1f / %.1f ms", ms(s.P50), ms(s.P99)), s.P50 <= targetP50 && s.P99 <= targetP99)
-		})
-	}
+	latency("", func(a AnalysisReport) []ClassStats { return a.HTTP })
+	latency("every query searched, ", func(a AnalysisReport) []ClassStats { return a.HTTPSearched })
 	for i, cl := range Classes {
 		row("1 client, every query searched, p50 / p99: "+cl.Label, "", func(a AnalysisReport) string {
 			if i >= len(a.HTTPSerial) {
