@@ -80,13 +80,20 @@ func TestTemporaryFiles(t *testing.T) {
 		if !errors.Is(err, errBroken) {
 			t.Fatalf("Put = %v, want the reader's error", err)
 		}
-		if names := dirNames(t, filepath.Join(dir, "tmp")); len(names) != 0 {
-			t.Errorf("tmp holds %q after a failed Put", names)
+		var left []string
+		err = filepath.WalkDir(filepath.Join(dir, "tmp"), func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				left = append(left, p)
+			}
+			return err
+		})
+		if err != nil || len(left) != 0 {
+			t.Errorf("tmp holds %q after a failed Put (%v)", left, err)
 		}
 	})
 	t.Run("CrashLeftoversNeverListedAndRemovedByNew", func(t *testing.T) {
 		// What a crash between creating and renaming a temporary file leaves.
-		leftover := filepath.Join(dir, "tmp", "1234-1")
+		leftover := filepath.Join(dir, "tmp", "03", "1234-1")
 		if err := os.WriteFile(leftover, []byte("half a write"), 0o600); err != nil {
 			t.Fatal(err)
 		}
