@@ -294,8 +294,9 @@ func (x *Index) Close() error {
 // two), once everything indexed so far is on disk. A rebuild leaves a
 // dozen and more segments of every size, and each search then looks each
 // term up and walks its postings in every one of them: on the full corpus
-// merged segments make a one-word search a quarter faster and the server
-// use some 40 MB less. Merging the full corpus takes 10-20 s.
+// merged segments make a one-word search a quarter faster, and the server
+// after a rebuild peaked at 790-808 MB rather than 1,016 MB. Merging the
+// full corpus takes 10-20 s.
 func (x *Index) Compact(ctx context.Context) error {
 	if err := x.persist(); err != nil {
 		return fmt.Errorf("indexer: compact %s: %w", x.dir, err)

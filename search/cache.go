@@ -4,7 +4,7 @@ import (
 	"sync"
 
 	index "github.com/blevesearch/bleve_index_api"
-	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
 
 // Results of recent searches are kept for as long as the index does not
@@ -25,10 +25,13 @@ const DefaultResultCache = 256
 // memory stays near DefaultResultCache × one public page.
 const cacheableSize = DefaultSize
 
+// resultCache's one lock covers both the snapshot and the results (the
+// LRU is the library's unlocked one), so that emptying it for a new
+// snapshot and keeping a result are never interleaved.
 type resultCache struct {
 	mu      sync.Mutex
 	reader  index.IndexReader // the snapshot the results belong to
-	results *lru.Cache[Query, *Result]
+	results *simplelru.LRU[Query, *Result]
 }
 
 // newResultCache returns a cache of n results, or nil (no cache) for n <= 0.
@@ -36,20 +39,19 @@ func newResultCache(n int) *resultCache {
 	if n <= 0 {
 		return nil
 	}
-	results, err := lru.New[Query, *Result](n)
+	results, err := simplelru.NewLRU[Query, *Result](n, nil)
 	if err != nil {
 		panic(err) // only for n <= 0
 	}
 	return &resultCache{results: results}
 }
 
+// cacheable says whether q's result may be kept; Search asks before it
+// uses the cache.
 func cacheable(q Query) bool { return q.Export == 0 && q.Size <= cacheableSize }
 
 // get returns the result kept for q on snapshot r.
 func (c *resultCache) get(r index.IndexReader, q Query) (*Result, bool) {
-	if c == nil || !cacheable(q) {
-		return nil, false
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.reader != r {
@@ -63,9 +65,6 @@ func (c *resultCache) get(r index.IndexReader, q Query) (*Result, bool) {
 // put keeps res, found for q on snapshot r, unless the index has changed
 // since.
 func (c *resultCache) put(r index.IndexReader, q Query, res *Result) {
-	if c == nil || !cacheable(q) {
-		return
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.reader == r {

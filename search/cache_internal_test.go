@@ -3,8 +3,6 @@ package search
 import (
 	"slices"
 	"testing"
-
-	"gongkai/catalogue"
 )
 
 // TestKeptResultsLastUntilTheIndexChanges: a search repeated on an
@@ -13,10 +11,7 @@ import (
 func TestKeptResultsLastUntilTheIndexChanges(t *testing.T) {
 	ctx := t.Context()
 	x := mustOpenIndex(t)
-	entry := func(id, title string) *catalogue.PublicEntry {
-		return &catalogue.PublicEntry{ID: id, Content: &catalogue.Content{Title: title, Body: "为了规范档案管理，制定本办法。"}}
-	}
-	if err := x.IndexPublic(ctx, entry("a", "档案管理办法"), entry("b", "档案工作规定")); err != nil {
+	if err := x.IndexPublic(ctx, archivesEntry("a", "档案管理办法"), archivesEntry("b", "档案工作规定")); err != nil {
 		t.Fatal(err)
 	}
 	q := Query{Text: "档案", Facets: true, Highlight: true}
@@ -46,14 +41,14 @@ func TestKeptResultsLastUntilTheIndexChanges(t *testing.T) {
 		t.Fatalf("a search with another page size got the kept result (err %v)", err)
 	}
 
-	if err := x.IndexPublic(ctx, entry("c", "档案查阅规定")); err != nil {
+	if err := x.IndexPublic(ctx, archivesEntry("c", "档案查阅规定")); err != nil {
 		t.Fatal(err)
 	}
 	added := search()
 	if added.Total != 3 || kept(first, added) {
 		t.Fatalf("after an entry was indexed: %d hits %v, want 3, from a new search", added.Total, ids(added))
 	}
-	if err := x.IndexPublic(ctx, entry("c", "查阅规定")); err != nil {
+	if err := x.IndexPublic(ctx, archivesEntry("c", "查阅规定")); err != nil {
 		t.Fatal(err)
 	}
 	updated := search()
@@ -85,8 +80,7 @@ func TestKeptResultsLastUntilTheIndexChanges(t *testing.T) {
 func TestResultFoundBeforeAChangeIsNotKeptAfterIt(t *testing.T) {
 	ctx := t.Context()
 	x := mustOpenIndex(t)
-	entry := &catalogue.PublicEntry{ID: "a", Content: &catalogue.Content{Title: "档案管理办法"}}
-	if err := x.IndexPublic(ctx, entry); err != nil {
+	if err := x.IndexPublic(ctx, archivesEntry("a", "档案管理办法")); err != nil {
 		t.Fatal(err)
 	}
 	before, err := x.snapshot()

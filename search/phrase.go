@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -73,14 +74,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, _ mappi
 		s.order[i] = i
 	}
 	slices.SortStableFunc(s.order, func(a, b int) int {
-		ca, cb := s.terms[a].reader.Count(), s.terms[b].reader.Count()
-		switch {
-		case ca < cb:
-			return -1
-		case ca > cb:
-			return 1
-		}
-		return 0
+		return cmp.Compare(s.terms[a].reader.Count(), s.terms[b].reader.Count())
 	})
 	return s, nil
 }
@@ -89,23 +83,20 @@ type phraseTerm struct {
 	offset int // in the phrase
 	reader index.TermFieldReader
 	scorer *scorer.TermQueryScorer
-	doc    index.TermFieldDoc // where the reader stands, valid when at
-	at     bool               // the reader stands on doc (not before the start)
+	doc    index.TermFieldDoc // where the reader stands: no ID before its first move
 	done   bool               // no more entries hold the term
 }
 
 // advance moves the term's reader to the first entry at or after id,
 // without calling the reader when it already stands there or beyond it
 // (Bleve's readers start again from the beginning when asked to go back).
+// Before the reader's first move doc.ID is empty, before every id.
 func (t *phraseTerm) advance(id index.IndexInternalID) (bool, error) {
 	if t.done {
 		return false, nil
 	}
-	if t.at && bytes.Compare(t.doc.ID, id) >= 0 {
+	if bytes.Compare(t.doc.ID, id) >= 0 {
 		return true, nil
-	}
-	if id == nil {
-		return t.moved(t.reader.Next(t.doc.Reset()))
 	}
 	return t.moved(t.reader.Advance(id, t.doc.Reset()))
 }
@@ -123,16 +114,14 @@ func (t *phraseTerm) moved(d *index.TermFieldDoc, err error) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	t.at = d != nil
 	t.done = d == nil
-	return t.at, nil
+	return !t.done, nil
 }
 
 type phraseSearcher struct {
 	options search.SearcherOptions
 	terms   []phraseTerm
-	order   []int // of terms, rarest first
-	started bool
+	order   []int         // of terms, rarest first
 	starts  []phraseStart // where the phrase may begin in the entry being checked
 	other   []phraseStart
 }
@@ -145,15 +134,7 @@ type phraseStart struct {
 }
 
 func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	lead := &s.terms[s.order[0]]
-	var ok bool
-	var err error
-	if !s.started {
-		s.started = true
-		ok, err = lead.advance(nil)
-	} else {
-		ok, err = lead.next()
-	}
+	ok, err := s.terms[s.order[0]].next()
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -161,9 +142,7 @@ func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch,
 }
 
 func (s *phraseSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	lead := &s.terms[s.order[0]]
-	s.started = true
-	ok, err := lead.advance(id)
+	ok, err := s.terms[s.order[0]].advance(id)
 	if err != nil || !ok {
 		return nil, err
 	}

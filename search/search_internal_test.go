@@ -15,10 +15,7 @@ import (
 func TestShortTitleClauseOnlyWhenSomeEntryHasIt(t *testing.T) {
 	ctx := t.Context()
 	x := mustOpenIndex(t)
-	law := func(id, title string) *catalogue.PublicEntry {
-		return &catalogue.PublicEntry{ID: id, Content: &catalogue.Content{Title: title, Body: "为了规范档案管理，制定本法。"}}
-	}
-	if err := x.IndexPublic(ctx, law("a", "中华人民共和国档案法")); err != nil {
+	if err := x.IndexPublic(ctx, archivesEntry("a", "中华人民共和国档案法")); err != nil {
 		t.Fatal(err)
 	}
 	if x.shortTitleQuery(ctx, "档案法") == nil {
@@ -27,7 +24,7 @@ func TestShortTitleClauseOnlyWhenSomeEntryHasIt(t *testing.T) {
 	if x.shortTitleQuery(ctx, "档案") != nil {
 		t.Error("a short-title clause for 档案, which no entry has")
 	}
-	if err := x.IndexPublic(ctx, law("b", "档案")); err != nil {
+	if err := x.IndexPublic(ctx, archivesEntry("b", "档案")); err != nil {
 		t.Fatal(err)
 	}
 	if x.shortTitleQuery(ctx, "档案") == nil {
@@ -69,6 +66,11 @@ func TestWordsOnlyInTitleOrKeywordsAreFound(t *testing.T) {
 			t.Errorf("by relevance: hits %v, want the body match after those in title or 主题词", ids)
 		}
 	}
+}
+
+// archivesEntry is a public entry with that title and a body about 档案.
+func archivesEntry(id, title string) *catalogue.PublicEntry {
+	return &catalogue.PublicEntry{ID: id, Content: &catalogue.Content{Title: title, Body: "为了规范档案管理，制定本法。"}}
 }
 
 // mustOpenIndex opens a new empty index, closed when the test ends.

@@ -188,10 +188,6 @@ func mergeSpans(found []span) (merged []span, limit int) {
 // the most different terms, then the most matches, in the part of the text
 // searched (see firstScanBytes). Text shorter than a fragment is one
 // fragment; none if no term occurs.
-func snippets(text string, terms []string, n int) []string {
-	return newQueryTerms(terms).snippets(text, n)
-}
-
 func (q *queryTerms) snippets(text string, n int) []string {
 	if text == "" || len(q.variants) == 0 || n <= 0 {
 		return nil

@@ -9,6 +9,12 @@ import (
 	"unicode/utf8"
 )
 
+// snippets cuts the fragments of one text for terms, as highlight does for
+// each text of a page.
+func snippets(text string, terms []string, n int) []string {
+	return newQueryTerms(terms).snippets(text, n)
+}
+
 // TestSnippets gives the terms as the query analyzer gives them:
 // simplified, half-width, lower case.
 func TestSnippets(t *testing.T) {
