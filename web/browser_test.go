@@ -487,3 +487,35 @@ func TestAccessibility(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserOversizeUpload chooses a file far over the upload limit in the
+// new-entry form: the browser shows the page naming the limit, not an
+// error of its own, though the server refuses the body unread.
+func TestBrowserOversizeUpload(t *testing.T) {
+	f := newFSWorkflow(t)
+	big := filepath.Join(t.TempDir(), "大文件.pdf")
+	if err := os.WriteFile(big, make([]byte, 8<<20), 0o644); err != nil { // the fixture allows 64 KB
+		t.Fatal(err)
+	}
+	ctx := newBrowser(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(f.URL+"/admin/login"),
+		chromedp.SendKeys(chromedp.CSS("#f-name"), "drafter"),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), staffPassword),
+		chromedp.Submit(chromedp.CSS("#f-password")),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/entries/new"]`)),
+		chromedp.Navigate(f.URL+"/admin/entries/new"),
+		chromedp.SendKeys(chromedp.CSS("#f-title"), "超大附件测试"),
+		chromedp.SetUploadFiles(chromedp.CSS("#f-files"), []string{big}),
+		chromedp.Click(chromedp.CSS(".entry-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".admin-error, main h1")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+	if err != nil || !strings.Contains(page, "上限") || !strings.Contains(page, "64 KB") {
+		screenshot(t, ctx, "oversize-upload")
+		t.Errorf("after an oversize upload the browser shows %q (%v); want the page naming the 64 KB limit", page, err)
+	}
+}
