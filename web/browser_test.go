@@ -243,6 +243,57 @@ func TestBrowserKioskFindAndPrint(t *testing.T) {
 	screenshot(t, ctx, "kiosk-print")
 }
 
+// TestBrowserKioskBriefPrint: a long text at the kiosk offers its first
+// page alone beside the whole text, with the length of each; printed
+// alone, the body is left out and a note says where to read it.
+func TestBrowserKioskBriefPrint(t *testing.T) {
+	f := newFSWorkflow(t)
+	article := "第一条 为了保障公民、法人和其他组织依法获取政府信息，提高政府工作的透明度，建设法治政府。\n"
+	e := f.publish(t, map[string]any{"title": "长篇条例打印测试", "body": strings.Repeat(article, 100)}) // 4,400 characters
+	ctx := newBrowser(t)
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1920, 1080),
+		chromedp.Navigate(f.URL+"/kiosk/entries/"+e.ID),
+		chromedp.WaitVisible(chromedp.CSS(`[data-print="brief"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('[data-action="print"]')].map(b => b.textContent).join("|")`))
+	if err != nil || labels != "打印首页（基本信息和二维码）|打印全文（约 5 页）" {
+		t.Errorf("print buttons %q (%v)", labels, err)
+	}
+	// What a printout shows: whether the body and the note are displayed
+	// when the page is printed as the button left it.
+	printed := func(button string) string {
+		t.Helper()
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.print = () => {}; document.querySelector('`+button+`').click();
+			[".k-body", ".k-print-brief", ".k-qr", ".k-meta"].map(s => getComputedStyle(document.querySelector(s)).display !== "none").join(" ")`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := printed(`[data-print="brief"]`); got != "false true true true" {
+		t.Errorf("brief printout shows body, note, QR code, table: %s; want false true true true", got)
+	}
+	screenshot(t, ctx, "kiosk-print-brief")
+	if got := printed(`[data-action="print"]:not([data-print])`); got != "true false true true" {
+		t.Errorf("full printout shows body, note, QR code, table: %s; want true false true true", got)
+	}
+	note, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(".k-print-brief")))
+	if err != nil || !strings.Contains(note, "约 5 页") || !strings.Contains(note, "二维码") {
+		t.Errorf("brief printout note %q (%v)", note, err)
+	}
+}
+
 // TestBrowserKioskStartScreen: on a landscape (1920×1080) and a portrait
 // (1080×1920) kiosk the start screen shows the first row of category tiles
 // without scrolling, with no text under 24 px and no target under 48 px.

@@ -6,6 +6,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"rsc.io/qr"
@@ -118,9 +119,28 @@ func (h *Handler) kioskEntry(c *gin.Context) {
 		h.renderKiosk(c, http.StatusGone, "kiosk_withdrawn", "信息已撤回", p)
 		return
 	}
+	pages := printPages(p.Content.Summary, p.Content.Body)
 	h.renderKiosk(c, http.StatusOK, "kiosk_entry", p.Content.Title, gin.H{
 		"E": p, "C": p.Content, "Base": h.baseURL(c), "PublicURL": h.baseURL(c) + entryURL(p.ID),
+		"PrintPages": pages, "BriefPrint": pages >= briefPrintFrom,
 	})
+}
+
+// printedPerPage is about how many characters of text an A4 page holds in
+// the kiosk's 12 pt print, paragraph ends included.
+const printedPerPage = 1200
+
+// briefPrintFrom is the estimated length of a printout, in pages, from
+// which the kiosk offers the first page alone (the table, the summary and
+// the QR code) beside the whole text: a visitor who walks up to a law of
+// sixty pages rarely wants sixty sheets.
+const briefPrintFrom = 4
+
+// printPages estimates how many A4 pages the kiosk prints for an entry:
+// one for the table and QR code, and the text after it.
+func printPages(summary, body string) int {
+	n := utf8.RuneCountInString(summary) + utf8.RuneCountInString(body)
+	return 1 + (n+printedPerPage-1)/printedPerPage
 }
 
 // kioskQR is the QR code (PNG) of an entry's public address, for the

@@ -70,10 +70,16 @@
     });
   }
 
-  // Printing: the button appears only where script runs.
+  // Printing: the buttons appear only where script runs. The brief one
+  // prints the first page alone: the table, the summary and the QR code.
+  var root = document.documentElement;
+  window.addEventListener("afterprint", function () { root.classList.remove("print-brief"); });
   document.querySelectorAll('[data-action="print"]').forEach(function (b) {
     b.hidden = false;
-    b.addEventListener("click", function () { window.print(); });
+    b.addEventListener("click", function () {
+      root.classList.toggle("print-brief", b.getAttribute("data-print") === "brief");
+      window.print();
+    });
   });
 
   // No way out of the kiosk: links that leave /kiosk are not followed.
