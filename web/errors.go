@@ -35,6 +35,10 @@ type errorBody struct {
 	Error struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
+		// Fields holds every problem found with the input, by field name
+		// (title, formed_at, …), where message gives only the first: a
+		// client can show each beside its field, as the staff forms do.
+		Fields map[string]string `json:"fields,omitempty"`
 	} `json:"error"`
 }
 
@@ -49,6 +53,9 @@ func (h *Handler) fail(c *gin.Context, err error) {
 	var body errorBody
 	body.Error.Code = code
 	body.Error.Message = catalogue.ErrorMessage(err)
+	if fields := catalogue.FieldErrors(err); len(fields) > 0 {
+		body.Error.Fields = fields
+	}
 	if code == catalogue.EUNAVAILABLE {
 		c.Header("Retry-After", "30")
 	}

@@ -1122,6 +1122,32 @@ func TestFormErrorsNextToFields(t *testing.T) {
 			t.Errorf("a field without a problem is marked")
 		}
 	})
+	t.Run("API", func(t *testing.T) {
+		// The same entry by the JSON API: every problem by its field,
+		// beside the first as the message.
+		resp, data := f.Do(t, http.MethodPost, "/api/v1/admin/entries", staffReq{Bearer: f.as(t, "drafter"), JSON: map[string]any{
+			"formed_at": "2026-11-16", "attribute": "不予公开", "summary": "保留的概述", "normative": "其他文件", "kind": "document",
+		}})
+		var e struct {
+			Error struct {
+				Code, Message string
+				Fields        map[string]string
+			}
+		}
+		mustJSON(t, data, &e)
+		want := map[string]string{"title": "缺少名称", "body": "至少要有一项", "normative": "文件类别", "withhold_reason": "不予公开的理由"}
+		if resp.StatusCode != http.StatusBadRequest || e.Error.Code != "invalid" || len(e.Error.Fields) != len(want) {
+			t.Fatalf("an entry without title, body or withholding reason: %d %s", resp.StatusCode, data)
+		}
+		for field, part := range want {
+			if !strings.Contains(e.Error.Fields[field], part) {
+				t.Errorf("fields[%s] = %q, want it to say %s", field, e.Error.Fields[field], part)
+			}
+		}
+		if e.Error.Message != e.Error.Fields["title"] {
+			t.Errorf("message %q, want the first problem, %q", e.Error.Message, e.Error.Fields["title"])
+		}
+	})
 	t.Run("EntryFormBadDate", func(t *testing.T) {
 		_, body := f.page(t, "drafter", http.MethodPost, "/admin/entries", map[string]string{
 			"title": "日期有误的通知", "formed_at": "2026-13-45", "body": "正文", "attribute": "依申请公开",
