@@ -1,6 +1,9 @@
 package catalogue
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestNormalizeDocNo(t *testing.T) {
 	tests := map[string]string{
@@ -136,6 +139,29 @@ func TestLooksLikeDocNo(t *testing.T) {
 		if got := LooksLikeDocNo(in); got != want {
 			t.Errorf("LooksLikeDocNo(%q) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+func TestLooksLikeNumbered(t *testing.T) {
+	for in, want := range map[string]bool{
+		"杭州市第十二届人民代表大会常务委员会公告第78号": true,
+		"杭州市第十二届人民代表大会常务委员会公告第７８号": true,
+		"全国人民代表大会公告第八号":            true,
+		"国务院、中央军事委员会令第577号":        true,
+		"公告 第 78 号":                     true,
+		"第78号":                          false, // no organ: too vague to be one number
+		"公告78号":                         false,
+		"第十二届人民代表大会":                    false,
+		"政府信息公开":                        false,
+		strings.Repeat("很", 70) + "第1号": false,
+	} {
+		if got := LooksLikeNumbered(in); got != want {
+			t.Errorf("LooksLikeNumbered(%q) = %v, want %v", in, got, want)
+		}
+	}
+	// Matched as written: the normalised form is the cleaned text.
+	if a, b := NormalizeDocNo("杭州市第十二届人民代表大会常务委员会公告第７８号"), NormalizeDocNo("杭州市第十二届人民代表大会常务委员会公告第78号"); a != b {
+		t.Errorf("full-width digits normalise to %q, half-width to %q", a, b)
 	}
 }
 
