@@ -26,7 +26,6 @@ const (
 	boostTitle    = 5.0
 	boostKeywords = 3.0
 	boostText     = 1.0    // the text field: title, 主题词, summary, body and attachments
-	boostAdjacent = 10.0    // the parts of a word side by side in the text field
 	boostExact    = 1000.0 // an exact 文号 or 索引号 match goes first
 )
 
@@ -423,15 +422,9 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 		}
 	}
 	for _, w := range p.Words {
-		ts, consecutive := analyse(w)
+		ts, _ := analyse(w)
 		for _, t := range ts {
 			word(t)
-		}
-		// A word the dictionary cuts in parts (政府投资: 政府 + 投资) is
-		// found with the parts anywhere, but the text that has them side
-		// by side, as typed, comes first.
-		if scored && consecutive && len(ts) > 1 {
-			should = append(should, newPhraseQuery(indexer.FieldText, ts, boostAdjacent))
 		}
 	}
 	for _, ph := range p.Phrases {
