@@ -14,30 +14,20 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// phraseQuery matches analysed terms that stand side by side in one field:
-// the phrase a user puts in quotes.
+// phraseQuery matches analysed terms that stand at consecutive positions
+// of one field: the phrase a user puts in quotes.
 //
-// Side by side means at consecutive positions, or at one position and
-// touching in the text. The index cuts a long word into its parts as well
-// and puts each part at the whole word's position (社会信用代码 and 社会,
-// 信用, 代码 all at one position), so that a phrase of whole words still
-// matches; the query is cut into the fewest words. So "社会信用", which the
-// query cuts into 社会 + 信用, is found in 统一社会信用代码 only by the
-// parts' offsets: 信用 starts where 社会 ends. Bleve's phrase searcher
-// goes by positions alone and misses it.
-//
-// Bleve's searcher also walks every entry holding all the terms, reads
+// Bleve's phrase searcher walks every entry holding all the terms, reads
 // the positions of each term there and sorts them into maps before it
 // looks for the phrase. With common words (单位应当, 应当及时提供, 前的准备)
 // that is tens of thousands of entries and, for a word like 的, hundreds of
 // positions in each long law: 50–90 ms a query. This one visits the terms
 // rarest first and reads a term's positions only where the rarer terms
-// already stand near enough for the phrase, then checks the phrase itself
-// from what is left. Where Bleve's finds an entry this one finds it too,
-// with the same score (the sum of the terms' scores, as Bleve's
-// conjunction gives it).
+// already stand in the order of the phrase, keeping the possible starts of
+// the phrase in a slice. It finds what Bleve's finds, with the same score
+// (the sum of the terms' scores, as Bleve's conjunction gives it).
 type phraseQuery struct {
-	terms []string // side by side, in this order
+	terms []string // consecutive positions
 	field string
 	boost float64
 }
@@ -131,9 +121,16 @@ func (t *phraseTerm) moved(d *index.TermFieldDoc, err error) (bool, error) {
 type phraseSearcher struct {
 	options search.SearcherOptions
 	terms   []phraseTerm
-	order   []int                    // of terms, rarest first
-	leads   []*index.TermFieldVector // where the leading term may stand in the phrase, in the entry being checked
-	other   []*index.TermFieldVector
+	order   []int         // of terms, rarest first
+	starts  []phraseStart // where the phrase may begin in the entry being checked
+	other   []phraseStart
+}
+
+// A phraseStart is a position the phrase may begin at: the position, and
+// the array positions of the field value (a phrase stays in one value).
+type phraseStart struct {
+	pos   uint64
+	array []uint64
 }
 
 func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
@@ -159,7 +156,12 @@ func (s *phraseSearcher) match(ctx *search.SearchContext) (*search.DocumentMatch
 next:
 	for {
 		id := lead.doc.ID
-		s.leads = append(s.leads[:0], lead.doc.Vectors...)
+		s.starts = s.starts[:0]
+		for _, v := range lead.doc.Vectors {
+			if v.Pos > uint64(lead.offset) {
+				s.starts = append(s.starts, phraseStart{v.Pos - uint64(lead.offset), v.ArrayPositions})
+			}
+		}
 		for _, i := range s.order[1:] {
 			t := &s.terms[i]
 			ok, err := t.advance(id)
@@ -174,15 +176,13 @@ next:
 				}
 				continue next
 			}
-			s.keepNear(lead.offset, t)
-			if len(s.leads) == 0 {
+			s.keepStarts(t)
+			if len(s.starts) == 0 {
 				break
 			}
 		}
-		for _, v := range s.leads {
-			if s.before(lead.offset, v) && s.after(lead.offset, v) {
-				return s.score(ctx), nil
-			}
+		if len(s.starts) > 0 {
+			return s.score(ctx), nil
 		}
 		if ok, err := lead.next(); err != nil || !ok {
 			return nil, err
@@ -190,61 +190,18 @@ next:
 	}
 }
 
-// keepNear keeps the places of the leading term (at offset lead in the
-// phrase) that t stands near enough to for the phrase: a term k places
-// after another is between 0 and k positions after it.
-func (s *phraseSearcher) keepNear(lead int, t *phraseTerm) {
-	lo, hi := uint64(0), uint64(0) // how far t may stand before and after the lead
-	if t.offset < lead {
-		lo = uint64(lead - t.offset)
-	} else {
-		hi = uint64(t.offset - lead)
-	}
+// keepStarts keeps the starts at which t stands at its offset.
+func (s *phraseSearcher) keepStarts(t *phraseTerm) {
 	s.other = s.other[:0]
-	for _, l := range s.leads {
+	for _, st := range s.starts {
 		for _, v := range t.doc.Vectors {
-			if v.Pos+lo >= l.Pos && v.Pos <= l.Pos+hi && slices.Equal(v.ArrayPositions, l.ArrayPositions) {
-				s.other = append(s.other, l)
+			if v.Pos == st.pos+uint64(t.offset) && slices.Equal(v.ArrayPositions, st.array) {
+				s.other = append(s.other, st)
 				break
 			}
 		}
 	}
-	s.leads, s.other = s.other, s.leads
-}
-
-// follows reports whether w comes right after v in the text: at the next
-// position, or at the same one and starting where v ends (two parts of one
-// long word).
-func follows(v, w *index.TermFieldVector) bool {
-	return (w.Pos == v.Pos+1 || w.Pos == v.Pos && w.Start == v.End) && slices.Equal(v.ArrayPositions, w.ArrayPositions)
-}
-
-// after reports whether the terms after offset k follow on from v, the
-// place of term k.
-func (s *phraseSearcher) after(k int, v *index.TermFieldVector) bool {
-	if k == len(s.terms)-1 {
-		return true
-	}
-	for _, w := range s.terms[k+1].doc.Vectors {
-		if follows(v, w) && s.after(k+1, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// before reports whether the terms before offset k lead up to v, the
-// place of term k.
-func (s *phraseSearcher) before(k int, v *index.TermFieldVector) bool {
-	if k == 0 {
-		return true
-	}
-	for _, w := range s.terms[k-1].doc.Vectors {
-		if follows(w, v) && s.before(k-1, w) {
-			return true
-		}
-	}
-	return false
+	s.starts, s.other = s.other, s.starts
 }
 
 // score makes the match for the entry all terms stand on: the sum of the

@@ -5,9 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
-	"regexp"
-	"slices"
-	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -103,11 +100,7 @@ func TestPhraseMatchesBleves(t *testing.T) {
 		}
 		return out
 	}
-	found, many, within := 0, 0, 0
-	docs := make(map[string]indexer.Document, len(suite.Documents))
-	for _, d := range suite.Documents {
-		docs[d.ID] = d
-	}
+	found, many := 0, 0
 	common := fieldTerm(indexer.FieldText, "规定", 1)
 	// As textQuery builds a search: the phrase in the text field, and in
 	// the title with its boost as an optional clause, beside a word.
@@ -142,41 +135,14 @@ func TestPhraseMatchesBleves(t *testing.T) {
 					many++
 				}
 			}
-			ours := make(map[string]float64, len(got))
-			for _, h := range got {
-				ours[h.id] = h.score
+			if len(got) != len(want) {
+				t.Errorf("%q %s: %d hits, Bleve's phrase %d", terms, c.name, len(got), len(want))
+				continue
 			}
-			for _, h := range want {
-				score, ok := ours[h.id]
-				if c.name == "as searched" && score > h.score {
-					continue // the title's phrase matched where Bleve's did not
-				}
-				if !ok || math.Abs(score-h.score) > 1e-9*math.Abs(h.score) {
-					t.Errorf("%q %s: %s scores %v (found %v), Bleve's phrase %v", terms, c.name, h.id, score, ok, h.score)
-				}
-			}
-			// Beyond Bleve's, only entries where the text has the
-			// words in order with at most punctuation between them,
-			// which takes no position: the phrase within a long word.
-			quoted := make([]string, len(terms))
-			for i, term := range terms {
-				quoted[i] = regexp.QuoteMeta(term)
-			}
-			phrase, titleOnly := regexp.MustCompile(strings.Join(quoted, `[\p{P}\p{Z}\s]*`)), strings.HasPrefix(c.name, "title")
-			if c.name == "alone" && len(got) > len(want) {
-				within++
-			}
-			for _, h := range got {
-				if slices.ContainsFunc(want, func(w hit) bool { return w.id == h.id }) {
-					continue
-				}
-				d := docs[h.id]
-				text := d.Title
-				if !titleOnly {
-					text = strings.Join([]string{d.Title, d.Keywords, d.Summary, d.Body, d.AttachmentText}, "\n")
-				}
-				if !phrase.MatchString(text) {
-					t.Errorf("%q %s: %s found, but its text does not say %s", terms, c.name, h.id, phrase)
+			for i := range want {
+				if got[i].id != want[i].id || math.Abs(got[i].score-want[i].score) > 1e-9*math.Abs(want[i].score) {
+					t.Errorf("%q %s: hit %d is %v, Bleve's phrase %v", terms, c.name, i, got[i], want[i])
+					break
 				}
 			}
 		}
@@ -184,8 +150,8 @@ func TestPhraseMatchesBleves(t *testing.T) {
 	// The test means something only if phrases were found, some often.
 	// (Many phrases cut from a text are not found: the words at the ends of
 	// a cut differ from those of the whole text.)
-	t.Logf("%d of %d phrases found, %d more than 20 times, %d found more often within long words", found, len(phrases), many, within)
-	if found < len(phrases)/5 || many < 10 || within < 10 {
-		t.Errorf("%d of %d phrases found, %d more than 20 times, %d more often within long words: the phrases do not test enough", found, len(phrases), many, within)
+	t.Logf("%d of %d phrases found, %d more than 20 times", found, len(phrases), many)
+	if found < len(phrases)/5 || many < 10 {
+		t.Errorf("%d of %d phrases found, %d more than 20 times: the phrases do not test enough", found, len(phrases), many)
 	}
 }
