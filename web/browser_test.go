@@ -259,6 +259,22 @@ func TestBrowserKioskBriefPrint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Without script the buttons could not print: they stay hidden.
+	noScript := newBrowser(t)
+	err = chromedp.Do(noScript,
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return err
+		}),
+		chromedp.Navigate(f.URL+"/kiosk/entries/"+e.ID),
+		chromedp.WaitVisible(chromedp.CSS(".k-entry")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shown, err := chromedp.Run(noScript, chromedp.Evaluate[int](`[...document.querySelectorAll('[data-action="print"]')].filter(b => getComputedStyle(b).display !== "none").length`)); err != nil || shown != 0 {
+		t.Errorf("without script %d print buttons are shown (%v)", shown, err)
+	}
 	labels, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('[data-action="print"]')].map(b => b.textContent).join("|")`))
 	if err != nil || labels != "打印首页（基本信息和二维码）|打印全文（约 5 页）" {
 		t.Errorf("print buttons %q (%v)", labels, err)
@@ -289,7 +305,7 @@ func TestBrowserKioskBriefPrint(t *testing.T) {
 		t.Errorf("full printout shows body, note, QR code, table: %s; want true false true true", got)
 	}
 	note, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(".k-print-brief")))
-	if err != nil || !strings.Contains(note, "约 5 页") || !strings.Contains(note, "二维码") {
+	if err != nil || !strings.Contains(note, "约 4 页") || !strings.Contains(note, "二维码") {
 		t.Errorf("brief printout note %q (%v)", note, err)
 	}
 }

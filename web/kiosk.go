@@ -122,7 +122,8 @@ func (h *Handler) kioskEntry(c *gin.Context) {
 	pages := printPages(p.Content.Summary, p.Content.Body)
 	h.renderKiosk(c, http.StatusOK, "kiosk_entry", p.Content.Title, gin.H{
 		"E": p, "C": p.Content, "Base": h.baseURL(c), "PublicURL": h.baseURL(c) + entryURL(p.ID),
-		"PrintPages": pages, "BriefPrint": pages >= briefPrintFrom,
+		"PrintPages": pages, "BodyPages": pages - 1,
+		"BriefPrint": pages >= briefPrintFrom && strings.TrimSpace(p.Content.Body) != "",
 	})
 }
 
