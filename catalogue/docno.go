@@ -194,22 +194,19 @@ func NormalizeDocNo(s string) string {
 // numberedPattern is an organ's name and its serial, as published numbers
 // other than a 文号 or 令号 are written: 杭州市第十二届人民代表大会常务委员会
 // 公告第78号, 全国人民代表大会公告第八号, a joint order 国务院、中央军事委员会令
-// 第577号.
+// 第577号. ParseDocNo does not read them; they match as written, widths and
+// spaces aside (NormalizeDocNo).
 var numberedPattern = regexp.MustCompile(`^\p{Han}[\p{Han}、]*第(\d{1,6}|[零〇一二两三四五六七八九十百千]+)号$`)
-
-// LooksLikeNumbered reports whether a search box input, though ParseDocNo
-// does not read it, is written as a document's number: an organ and 第N号
-// (a 公告 of a people's congress, a joint order). Such a number is matched
-// as written, widths and spaces aside: its NormalizeDocNo.
-func LooksLikeNumbered(q string) bool {
-	t := docNoClean(q)
-	return utf8.RuneCountInString(t) <= docNoMaxRunes && numberedPattern.MatchString(t)
-}
 
 // LooksLikeDocNo reports whether a search box input is a 文号 or 令号 in any
 // of its variants, including a 文号 without its organ prefix (〔2019〕12号),
-// so that search can put the entry carrying it first.
+// or another published number written in full (an organ and 第N号: a 公告
+// of a people's congress, a joint order), so that search can put the entry
+// carrying it first.
 func LooksLikeDocNo(q string) bool {
-	_, ok := ParseDocNo(q)
-	return ok
+	if _, ok := ParseDocNo(q); ok {
+		return true
+	}
+	t := docNoClean(q)
+	return utf8.RuneCountInString(t) <= docNoMaxRunes && numberedPattern.MatchString(t)
 }

@@ -563,9 +563,6 @@ func exactQuery(text string) (query.Query, string) {
 			alts = append(alts, fieldTerm(indexer.FieldDocNoTail, d.String(), boostExact/2))
 		}
 		label = "文号"
-	} else if catalogue.LooksLikeNumbered(text) {
-		alts = append(alts, fieldTerm(indexer.FieldDocNoNorm, catalogue.NormalizeDocNo(text), boostExact))
-		label = "文号"
 	}
 	if len(alts) == 0 {
 		return nil, ""
@@ -741,7 +738,7 @@ func carriesNumber(h Hit, text string) bool {
 			return true
 		}
 	}
-	if h.DocNo == "" || !catalogue.LooksLikeDocNo(text) && !catalogue.LooksLikeNumbered(text) {
+	if h.DocNo == "" || !catalogue.LooksLikeDocNo(text) {
 		return false
 	}
 	if catalogue.NormalizeDocNo(h.DocNo) == catalogue.NormalizeDocNo(text) {

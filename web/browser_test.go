@@ -39,6 +39,14 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
+// emulateMedia renders the page for media m ("print", or "" for the screen).
+func emulateMedia(m string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+		return err
+	})
+}
+
 // screenshot saves the page as a test artifact (not part of the source tree).
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
@@ -223,10 +231,7 @@ func TestBrowserKioskFindAndPrint(t *testing.T) {
 	if err != nil || !printed {
 		t.Errorf("the print button does not print (%v)", err)
 	}
-	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
-		return err
-	}))
+	err = chromedp.Do(ctx, emulateMedia("print"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,10 +295,7 @@ func TestBrowserKioskBriefPrint(t *testing.T) {
 		}
 		return got
 	}
-	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
-		return err
-	}))
+	err = chromedp.Do(ctx, emulateMedia("print"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,12 +370,6 @@ func TestBrowserKioskStartScreen(t *testing.T) {
 func TestBrowserPrintAttachmentAddress(t *testing.T) {
 	f := sharedServer(t)
 	ctx := newBrowser(t)
-	media := func(m string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
-			return err
-		})
-	}
 	rules := f.ID(t, lineRules)
 	want := f.URL + "/files/" + rules + "/"
 	for _, c := range []struct{ name, path, expr string }{
@@ -383,19 +379,19 @@ func TestBrowserPrintAttachmentAddress(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var screen, paper string
 			err := chromedp.Do(ctx,
-				media(""),
+				emulateMedia(""),
 				chromedp.Navigate(f.URL+c.path),
 				chromedp.WaitReady(chromedp.CSS(`main`)),
 				chromedp.Func(func(ctx context.Context, _ *chromedp.Target) (err error) {
 					screen, err = chromedp.Run(ctx, chromedp.Evaluate[string](c.expr))
 					return err
 				}),
-				media("print"),
+				emulateMedia("print"),
 				chromedp.Func(func(ctx context.Context, _ *chromedp.Target) (err error) {
 					paper, err = chromedp.Run(ctx, chromedp.Evaluate[string](c.expr))
 					return err
 				}),
-				media(""),
+				emulateMedia(""),
 			)
 			if err != nil {
 				t.Fatal(err)

@@ -53,9 +53,7 @@ func (h *Handler) fail(c *gin.Context, err error) {
 	var body errorBody
 	body.Error.Code = code
 	body.Error.Message = catalogue.ErrorMessage(err)
-	if fields := catalogue.FieldErrors(err); len(fields) > 0 {
-		body.Error.Fields = fields
-	}
+	body.Error.Fields = catalogue.FieldErrors(err) // left out when empty
 	if code == catalogue.EUNAVAILABLE {
 		c.Header("Retry-After", "30")
 	}
