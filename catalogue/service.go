@@ -226,9 +226,12 @@ type ReconcileReport struct {
 
 // Reconcile makes the public projection equal exactly to the projections of
 // the internal records: it writes every missing or stale public record and
-// removes every public record that no internal entry justifies. It is run
-// after an unclean stop and by `gongkai reindex`, so a crash between the
-// steps of publishing never leaves a leak or a loss behind.
+// removes every public record that no internal entry justifies. It also
+// restores the claim of every entry's 索引号, which a crash during an
+// import (whose writes are synced a batch at a time) may have lost while
+// keeping the entry. It is run after an unclean stop and by `gongkai
+// reindex`, so a crash between the steps of publishing never leaves a leak
+// or a loss behind.
 func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	var (
 		rep       ReconcileReport
@@ -303,6 +306,17 @@ const reconcileWorkers = 8
 // belongs on the public side, and reports whether it does and whether its
 // record had to be written.
 func (s *Service) reconcileEntry(ctx context.Context, e *Entry) (public, rewritten bool, err error) {
+	if e.IndexNo != "" {
+		err := s.Records.ClaimIndexNo(ctx, e.IndexNo, e.ID)
+		if IsConflict(err) {
+			// Not of a crash's making: after one, Reconcile restores the
+			// lost claims before anything else can take their numbers.
+			// Tell staff, and go on.
+			s.log().Warn("reconcile: the 索引号 of this entry is claimed by another", "entry", e.ID, "index_no", e.IndexNo)
+		} else if err != nil {
+			return false, false, err
+		}
+	}
 	p, proj, err := s.projection(ctx, e)
 	if err != nil || proj == ProjectNothing {
 		return false, false, err

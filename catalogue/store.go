@@ -42,6 +42,18 @@ type RecordStore interface {
 	// ClaimIndexNo records that entryID holds indexNo. Claiming a number the
 	// same entry already holds succeeds; ECONFLICT if another entry holds it.
 	ClaimIndexNo(ctx context.Context, indexNo, entryID string) error
+
+	// DeferSync returns a context under which writes to this store and to
+	// the public site may return before they would survive a crash of the
+	// machine; Sync makes every such write durable at once. A bulk import
+	// makes a batch of entries durable together this way, many times
+	// faster than one by one. The store makes sure a crash before Sync
+	// leaves each deferred object complete or absent, and Reconcile then
+	// restores what the order of the writes no longer guarantees (a
+	// record whose 索引号 claim was lost). Index sequences are never
+	// deferred.
+	DeferSync(ctx context.Context) context.Context
+	Sync(ctx context.Context) error
 }
 
 // PublicSite is the public projection of the catalogue: the only data the

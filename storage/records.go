@@ -331,6 +331,9 @@ func (r *Records) advanceSerials(ctx context.Context, front string, year int, ch
 		return catalogue.Errorf(catalogue.EINVALID, "机构代码 %q 不合法", front)
 	}
 	key := fmt.Sprintf("%s%s/%04d.json", seqPrefix, front, year)
+	// Never deferred: a sequence that fell back after a crash would hand
+	// out serials that entries stored since already hold.
+	ctx = SyncNow(ctx)
 	mu, _ := r.seqMu.LoadOrStore(key, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
@@ -370,21 +373,47 @@ func claimKey(indexNo string) string {
 	return claimsPrefix + hex.EncodeToString(sum[:]) + ".json"
 }
 
-// ClaimIndexNo implements catalogue.RecordStore.
+// ClaimIndexNo implements catalogue.RecordStore. A claim already held is
+// only read, so that confirming one (as Reconcile does for every entry)
+// writes nothing.
 func (r *Records) ClaimIndexNo(ctx context.Context, indexNo, entryID string) error {
 	key := claimKey(indexNo)
-	_, err := putJSON(ctx, r.b, key, indexClaim{IndexNo: indexNo, ID: entryID}, PutOptions{IfAbsent: true})
-	if !errors.Is(err, ErrPrecondition) {
-		return domainError("claim index number", err)
-	}
 	var held indexClaim
-	if _, err := getJSON(ctx, r.b, key, &held); err != nil {
+	_, err := getJSON(ctx, r.b, key, &held)
+	if errors.Is(err, ErrNotFound) {
+		_, err = putJSON(ctx, r.b, key, indexClaim{IndexNo: indexNo, ID: entryID}, PutOptions{IfAbsent: true})
+		if !errors.Is(err, ErrPrecondition) {
+			return domainError("claim index number", err)
+		}
+		_, err = getJSON(ctx, r.b, key, &held) // claimed meanwhile
+	}
+	if err != nil {
 		return domainError("read index claim", err)
 	}
 	if held.ID == entryID {
 		return nil
 	}
 	return catalogue.Errorf(catalogue.ECONFLICT, "索引号 %s 已被另一条目使用", indexNo)
+}
+
+// DeferSync implements catalogue.RecordStore: on a bucket that can sync
+// in groups (storage/fs), writes under the context it returns, to the
+// records and to the public site on the same bucket, are durable only
+// once Sync returns.
+func (r *Records) DeferSync(ctx context.Context) context.Context {
+	if _, ok := r.b.(Syncer); !ok {
+		return ctx
+	}
+	return DeferSync(ctx)
+}
+
+// Sync implements catalogue.RecordStore.
+func (r *Records) Sync(ctx context.Context) error {
+	s, ok := r.b.(Syncer)
+	if !ok {
+		return nil
+	}
+	return domainError("sync", s.Sync(ctx))
 }
 
 // cleanFileName keeps the base name a user gave a file, without directories

@@ -52,6 +52,9 @@ type Main struct {
 
 	// reindexing is set by OpenForReindex.
 	reindexing bool
+	// repaired is set when the store removed objects a crash left
+	// incomplete: Open then reconciles as after an unclean stop.
+	repaired bool
 
 	// Addr is the address the server listens on once Serve has started
 	// (useful with --addr 127.0.0.1:0 in tests).
@@ -125,6 +128,11 @@ func (m *Main) openStore(ctx context.Context) error {
 			return err
 		}
 		m.Bucket = b
+		if gone := b.Repaired(); len(gone) > 0 {
+			m.repaired = true
+			m.Log.Warn("the machine stopped before an import's last writes reached the disk: removed the objects left incomplete; import the file again to add them",
+				"objects", len(gone), "first", gone[0])
+		}
 	}
 	m.Users = storage.NewUsers(m.Bucket)
 	m.Applications = storage.NewApplications(m.Bucket)
@@ -185,8 +193,8 @@ func (m *Main) open(ctx context.Context) error {
 
 	marker := filepath.Join(c.Data, dirtyMarker)
 	_, statErr := os.Stat(marker)
-	unclean := statErr == nil
-	if err := os.WriteFile(marker, []byte(time.Now().Format(time.RFC3339)), 0o640); err != nil {
+	unclean := statErr == nil || m.repaired
+	if err := writeDurably(marker, []byte(time.Now().Format(time.RFC3339))); err != nil {
 		return fmt.Errorf("write %s: %w", marker, err)
 	}
 	if m.reindexing {
@@ -213,6 +221,32 @@ func (m *Main) open(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// writeDurably writes the file and syncs it and its folder, so that it
+// survives a crash of the machine.
+func writeDurably(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	d, err := os.Open(filepath.Dir(name))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 func fileExists(path string) bool {

@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -230,6 +233,79 @@ func TestUncleanRestartReconciles(t *testing.T) {
 	}
 	id := strings.TrimSuffix(filepath.Base(entries[0]), ".json")
 	MustGet(t, base+"/api/v1/entries/"+id, http.StatusNotFound)
+}
+
+// An import syncs its writes a batch at a time. A machine that stops before
+// a batch's sync may keep any part of it: here one entry's record was
+// renamed into place but its content never reached the disk, and another
+// entry kept its record but lost its 索引号 claim. The next start removes
+// the incomplete record, drops the public record it left behind, restores
+// the lost claim, and the same file imported again adds the lost entry.
+func TestImportInterruptedBeforeSync(t *testing.T) {
+	data := MustImportGoodLines(t)
+	store := filepath.Join(data, "store")
+	objects := filepath.Join(store, "objects")
+	entries, err := filepath.Glob(filepath.Join(objects, "internal", "entries", "*.json"))
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("internal entries %v, %v", entries, err)
+	}
+	claims := filepath.Join(objects, "internal", "claims", "index_no")
+	var torn, unclaimed string // the entry with an imported 索引号, the one given one
+	for _, e := range entries {
+		b, err := os.ReadFile(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "11440200007041827X/2019-00012") {
+			torn = e
+		} else {
+			unclaimed = e
+		}
+	}
+	var unclaimedNo string
+	b, _ := os.ReadFile(unclaimed)
+	if _, rest, ok := strings.Cut(string(b), `"index_no":"`); ok {
+		unclaimedNo, _, _ = strings.Cut(rest, `"`)
+	}
+	claim := filepath.Join(claims, fmt.Sprintf("%x.json", sha256.Sum256([]byte(unclaimedNo))))
+	if err := os.Remove(claim); err != nil {
+		t.Fatalf("claim of %q: %v", unclaimedNo, err)
+	}
+	if err := os.Truncate(torn, 0); err != nil {
+		t.Fatal(err)
+	}
+	MustWriteFile(t, store, "unsynced", "deferred writes not synced")
+	MustWriteFile(t, data, dirtyMarker, "crashed")
+
+	file := MustWriteFile(t, t.TempDir(), "c.jsonl", goodLines)
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"import", "--data", data, file}, nil, &stdout, &stderr, env()); err != nil {
+		t.Fatalf("import again: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "2 lines: 1 imported, 1 already present, 0 failed") {
+		t.Errorf("import again: stdout = %q, want the lost entry imported anew", stdout.String())
+	}
+	if _, err := os.Stat(claim); err != nil {
+		t.Errorf("the lost claim of %s was not restored: %v", unclaimedNo, err)
+	}
+	if _, err := os.Stat(filepath.Join(store, "unsynced")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the unsynced marker is still there after a clean import: %v", err)
+	}
+
+	base := MustServe(t, data)
+	var got struct {
+		Total int `json:"total"`
+		Hits  []struct {
+			IndexNo string `json:"index_no"`
+		} `json:"hits"`
+	}
+	MustGetJSON(t, base+"/api/v1/catalogue", http.StatusOK, &got)
+	if got.Total != 2 {
+		t.Fatalf("catalogue total = %d, want both entries", got.Total)
+	}
+	if got.Hits[0].IndexNo != unclaimedNo {
+		t.Errorf("the entry that lost its claim has 索引号 %q, want %q kept", got.Hits[0].IndexNo, unclaimedNo)
+	}
 }
 
 // reindex mends the public projection and rebuilds both indexes: a public

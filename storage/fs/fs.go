@@ -1,10 +1,11 @@
 // Package fs is the filesystem provider of storage.Bucket, gongkai's
 // embedded default store.
 //
-// Under its root directory it keeps two folders:
+// Under its root directory it keeps two folders and, at times, a marker:
 //
 //	objects/<key>   one file per object
 //	tmp/            writes in progress, emptied by New
+//	unsynced        there may be deferred writes not yet synced
 //
 // An object file is a three-line header followed by the content:
 //
@@ -16,6 +17,17 @@
 // publishes both, so a crash leaves either the old object or the new one,
 // never data without its content type. Temporary files live outside
 // objects/, so List never sees them.
+//
+// A write is durable when Put returns: the file is synced before its rename
+// and the folder after it. A write whose context came from
+// storage.DeferSync skips both, and Sync makes all such writes durable with
+// one sync of the filesystem. Before the first of them the marker is made
+// durable; Sync removes it. If New finds it, the machine stopped before a
+// Sync, and a deferred object may have been renamed into place before its
+// content reached the disk: New checks every object against its MD5 and
+// removes those that fail. Only new objects can fail: a deferred write that
+// replaces an object syncs its file before the rename, so the old version
+// is replaced only by a complete new one.
 //
 // A key cannot be both an object and a folder of others ("a" and "a/b"):
 // writing the second one fails. MinIO does not refuse this but stops listing
@@ -46,6 +58,8 @@ import (
 const (
 	objectsDir = "objects"
 	tmpDir     = "tmp"
+	// unsyncedMarker exists while deferred writes may not be durable.
+	unsyncedMarker = "unsynced"
 	// tmpShards spreads the temporary files over folders of tmpDir:
 	// creating a file in a folder and renaming one out of it both hold the
 	// folder's lock, and with every write's temporary file in one folder
@@ -86,12 +100,27 @@ type Bucket struct {
 	// syncs coalesces concurrent syncs of one folder: writers that renamed
 	// into it while a sync ran share the next one.
 	syncs sync.Map // string → *dirSync
+	// deferred tracks the writes that left their sync to Sync.
+	deferred deferState
+	// repaired lists the keys New removed because a crash left them
+	// incomplete.
+	repaired []string
 }
 
-var _ storage.Bucket = (*Bucket)(nil)
+// deferState says whether the unsynced marker is on disk and which
+// deferred writes Sync can know to be covered.
+type deferState struct {
+	mu      sync.Mutex
+	marked  bool   // the marker is on disk
+	writing int    // deferred writes in progress
+	begun   uint64 // deferred writes begun, ever
+}
+
+var _ storage.Syncer = (*Bucket)(nil)
 
 // New opens the bucket rooted at dir, creating the directory if needed, and
-// deletes writes a crash left unfinished.
+// deletes writes a crash left unfinished: temporary files, and deferred
+// objects whose content did not reach the disk (see Repaired).
 func New(dir string) (*Bucket, error) {
 	if dir == "" {
 		return nil, errors.New("storage/fs: no directory given")
@@ -113,6 +142,19 @@ func New(dir string) (*Bucket, error) {
 
 func (b *Bucket) prepare() error {
 	if err := b.root.RemoveAll(tmpDir); err != nil {
+		return err
+	}
+	if _, err := b.root.Stat(unsyncedMarker); err == nil {
+		if err := b.removeIncomplete(); err != nil {
+			return fmt.Errorf("check objects after an unsynced stop: %w", err)
+		}
+		if err := b.syncFilesystem(); err != nil {
+			return err
+		}
+		if err := b.root.Remove(unsyncedMarker); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, iofs.ErrNotExist) {
 		return err
 	}
 	for _, d := range []string{objectsDir, tmpDir} {
@@ -162,6 +204,14 @@ func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, o
 		return storage.ObjectInfo{}, err
 	}
 
+	deferred := canDefer && storage.SyncDeferred(ctx)
+	if deferred {
+		if err := b.beginDeferred(); err != nil {
+			return storage.ObjectInfo{}, err
+		}
+		defer b.endDeferred()
+	}
+
 	seq := b.tempSeq.Add(1)
 	tmp := fmt.Sprintf("%s/%d-%d", tmpShard(int(seq%tmpShards)), os.Getpid(), seq)
 	f, err := b.openAt(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
@@ -179,17 +229,22 @@ func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, o
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	if err := f.Close(); err != nil {
-		return storage.ObjectInfo{}, err
+	if !deferred {
+		if err := f.Sync(); err != nil {
+			return storage.ObjectInfo{}, err
+		}
 	}
-	if err := b.commit(ctx, tmp, key, opts); err != nil {
+	if err := b.commit(ctx, f, tmp, key, opts, deferred); err != nil {
 		return storage.ObjectInfo{}, err
 	}
 	committed = true
+	if err := f.Close(); err != nil {
+		return storage.ObjectInfo{}, err
+	}
 	return storage.ObjectInfo{Key: key, Size: size, ContentType: contentType, ETag: etag, ModTime: modTime}, nil
 }
 
-// writeObject writes the header and content to f and syncs it. The header
+// writeObject writes the header and content to f. The header
 // is written twice: first with a blank ETag to reserve its place, then with
 // the MD5 once the content has streamed through.
 func writeObject(ctx context.Context, f *os.File, r io.Reader, size int64, contentType string) (etag string, modTime time.Time, err error) {
@@ -208,9 +263,6 @@ func writeObject(ctx context.Context, f *os.File, r io.Reader, size int64, conte
 	if _, err := f.WriteAt([]byte(header(etag, contentType)), 0); err != nil {
 		return "", time.Time{}, err
 	}
-	if err := f.Sync(); err != nil {
-		return "", time.Time{}, err
-	}
 	fi, err := f.Stat()
 	if err != nil {
 		return "", time.Time{}, err
@@ -218,10 +270,11 @@ func writeObject(ctx context.Context, f *os.File, r io.Reader, size int64, conte
 	return etag, fi.ModTime(), nil
 }
 
-// commit checks the write's condition and renames the temporary file to the
-// key's path, both under the key's lock, then syncs the folder so the
-// rename survives a crash.
-func (b *Bucket) commit(ctx context.Context, tmp, key string, opts storage.PutOptions) error {
+// commit checks the write's condition and renames the temporary file f to
+// the key's path, both under the key's lock, then syncs the folder so the
+// rename survives a crash. A deferred write syncs neither, except that it
+// syncs f before replacing an object, which a crash must not lose.
+func (b *Bucket) commit(ctx context.Context, f *os.File, tmp, key string, opts storage.PutOptions, deferred bool) error {
 	b.tree.RLock()
 	defer b.tree.RUnlock()
 	mu := b.keyLock(key)
@@ -255,8 +308,16 @@ func (b *Bucket) commit(ctx context.Context, tmp, key string, opts storage.PutOp
 			return fmt.Errorf("%w: the object changed (ETag %s, not %s)", storage.ErrPrecondition, current.ETag, opts.IfMatch)
 		}
 	}
+	if deferred && exists {
+		if err := f.Sync(); err != nil {
+			return err
+		}
+	}
 	if err := b.renameAt(tmp, name); err != nil {
 		return err
+	}
+	if deferred {
+		return nil
 	}
 	return b.syncDir(path.Dir(name))
 }
@@ -375,17 +436,20 @@ func (b *Bucket) openLocked(key string) (*os.File, storage.ObjectInfo, error) {
 	return f, info, nil
 }
 
+// errNotObject: the file does not start with an object header.
+var errNotObject = errors.New("not a gongkai object file")
+
 // readHeader parses the object header at the start of f, leaving f at the
 // first byte of content.
 func readHeader(f *os.File, key string, fi os.FileInfo) (storage.ObjectInfo, error) {
 	buf := make([]byte, maxHeader)
 	n, err := io.ReadFull(f, buf)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return storage.ObjectInfo{}, err
 	}
 	lines := strings.SplitN(string(buf[:n]), "\n", 4)
 	if len(lines) < 4 || lines[0] != headerMagic || len(lines[1]) != md5.Size*2 {
-		return storage.ObjectInfo{}, fmt.Errorf("%s is not a gongkai object file", fi.Name())
+		return storage.ObjectInfo{}, fmt.Errorf("%s: %w", fi.Name(), errNotObject)
 	}
 	headerLen := len(lines[0]) + len(lines[1]) + len(lines[2]) + 3
 	if _, err := f.Seek(int64(headerLen), io.SeekStart); err != nil {
@@ -542,13 +606,139 @@ func (b *Bucket) delete(key string) error {
 	return b.syncDir(dir)
 }
 
-// Close releases the root directory. The bucket is unusable afterwards.
-func (b *Bucket) Close() error {
-	b.folders.closeAll()
-	if err := b.root.Close(); err != nil {
-		return fmt.Errorf("storage/fs: close %s: %w", b.dir, err)
+// beginDeferred starts a write that leaves its sync to Sync, first making
+// the unsynced marker durable if it is not on disk.
+func (b *Bucket) beginDeferred() error {
+	d := &b.deferred
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.marked {
+		if err := b.writeMarker(); err != nil {
+			return fmt.Errorf("mark unsynced writes: %w", err)
+		}
+		d.marked = true
+	}
+	d.writing++
+	d.begun++
+	return nil
+}
+
+func (b *Bucket) endDeferred() {
+	d := &b.deferred
+	d.mu.Lock()
+	d.writing--
+	d.mu.Unlock()
+}
+
+func (b *Bucket) writeMarker() error {
+	f, err := b.root.OpenFile(unsyncedMarker, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, filePerm)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(f, time.Now().UTC().Format(time.RFC3339)+"\n"); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return b.syncFolder(".")
+}
+
+// Sync makes every deferred write that has returned durable. It removes
+// the unsynced marker when no deferred write ran while it synced.
+func (b *Bucket) Sync(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("storage/fs: sync: %w", err)
+	}
+	d := &b.deferred
+	d.mu.Lock()
+	marked, idle, begun := d.marked, d.writing == 0, d.begun
+	d.mu.Unlock()
+	if !marked {
+		return nil // nothing deferred since the last Sync
+	}
+	if err := b.syncFilesystem(); err != nil {
+		return fmt.Errorf("storage/fs: sync %s: %w", b.dir, err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if idle && d.writing == 0 && d.begun == begun {
+		// Every deferred write ended before the sync began: all are
+		// durable. Should removing the marker itself be lost, the next
+		// New only checks objects it need not have.
+		if err := b.root.Remove(unsyncedMarker); err != nil && !errors.Is(err, iofs.ErrNotExist) {
+			return fmt.Errorf("storage/fs: sync: %w", err)
+		}
+		d.marked = false
 	}
 	return nil
+}
+
+// removeIncomplete removes every object whose content does not match the
+// MD5 in its header, recording its key in b.repaired.
+func (b *Bucket) removeIncomplete() error {
+	return iofs.WalkDir(b.root.FS(), objectsDir, func(name string, e iofs.DirEntry, err error) error {
+		if err != nil || !e.Type().IsRegular() {
+			return err
+		}
+		key := strings.TrimPrefix(name, objectsDir+"/")
+		ok, err := b.complete(key)
+		if err != nil || ok {
+			return err
+		}
+		if err := b.root.Remove(name); err != nil {
+			return err
+		}
+		b.repaired = append(b.repaired, key)
+		return nil
+	})
+}
+
+// complete reports whether the object's content matches its header's MD5.
+func (b *Bucket) complete(key string) (bool, error) {
+	f, err := b.root.Open(objectsDir + "/" + key)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	info, err := readHeader(f, key, fi)
+	if errors.Is(err, errNotObject) {
+		return false, nil // its header never reached the disk
+	}
+	if err != nil {
+		return false, err
+	}
+	h := md5.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return false, err
+	}
+	return n == info.Size && hex.EncodeToString(h.Sum(nil)) == info.ETag, nil
+}
+
+// Repaired returns the keys of the objects New removed because the machine
+// stopped before their deferred writes were synced. Those writes were never
+// reported durable: a bulk import run again writes them anew.
+func (b *Bucket) Repaired() []string { return slices.Clone(b.repaired) }
+
+// Close syncs the deferred writes and releases the root directory. The
+// bucket is unusable afterwards.
+func (b *Bucket) Close() error {
+	err := b.Sync(context.Background())
+	b.folders.closeAll()
+	if cerr := b.root.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("storage/fs: close %s: %w", b.dir, cerr))
+	}
+	return err
 }
 
 func (b *Bucket) keyLock(key string) *sync.Mutex {

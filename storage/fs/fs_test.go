@@ -1,6 +1,7 @@
 package fs_test
 
 import (
+	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gongkai/storage"
 	"gongkai/storage/fs"
@@ -225,6 +227,141 @@ func TestDeleteRemovesEmptyFolders(t *testing.T) {
 	if names := dirNames(t, filepath.Join(dir, "objects", "a")); !slices.Equal(names, []string{"keep"}) {
 		t.Errorf("objects/a holds %q, want [keep]", names)
 	}
+}
+
+func TestDeferredSync(t *testing.T) {
+	deferred := storage.DeferSync(context.Background())
+	marker := func(dir string) bool {
+		_, err := os.Stat(filepath.Join(dir, "unsynced"))
+		return err == nil
+	}
+	put := func(t *testing.T, b *fs.Bucket, ctx context.Context, key, content string) {
+		t.Helper()
+		if _, err := b.Put(ctx, key, strings.NewReader(content), int64(len(content)), storage.PutOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	t.Run("SyncRemovesTheMarker", func(t *testing.T) {
+		dir := t.TempDir()
+		b := MustOpen(t, dir)
+		storagetest.MustPut(t, b, "durable", "v", "")
+		if marker(dir) {
+			t.Fatal("a durable write left the unsynced marker")
+		}
+		put(t, b, deferred, "entries/a.json", "甲")
+		if !marker(dir) {
+			t.Fatal("no unsynced marker after a deferred write")
+		}
+		if got, _ := storagetest.MustGet(t, b, "entries/a.json"); got != "甲" {
+			t.Errorf("deferred object reads %q before Sync", got)
+		}
+		if err := b.Sync(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if marker(dir) {
+			t.Error("the unsynced marker is still there after Sync")
+		}
+	})
+
+	t.Run("CloseSyncs", func(t *testing.T) {
+		dir := t.TempDir()
+		b := MustOpen(t, dir)
+		put(t, b, deferred, "a", "甲")
+		if err := b.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if marker(dir) {
+			t.Error("the unsynced marker is still there after Close")
+		}
+	})
+
+	t.Run("MarkerStaysWhileAWriteRuns", func(t *testing.T) {
+		dir := t.TempDir()
+		b := MustOpen(t, dir)
+		r, w := io.Pipe()
+		done := make(chan error, 1)
+		go func() {
+			_, err := b.Put(deferred, "slow", r, int64(len("慢")), storage.PutOptions{})
+			done <- err
+		}()
+		for !marker(dir) { // the write has begun once it marked the store
+			time.Sleep(time.Millisecond)
+		}
+		if err := b.Sync(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if !marker(dir) {
+			t.Fatal("Sync removed the marker while a deferred write was still running")
+		}
+		io.WriteString(w, "慢")
+		w.Close()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Sync(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if marker(dir) {
+			t.Error("the marker stayed after a Sync with no write running")
+		}
+	})
+
+	// A crash before Sync: the store may hold deferred objects whose
+	// content never reached the disk. New removes exactly those.
+	t.Run("NewRemovesIncompleteObjects", func(t *testing.T) {
+		dir := t.TempDir()
+		b := MustOpen(t, dir)
+		storagetest.MustPut(t, b, "entries/old.json", "旧", "")
+		put(t, b, deferred, "entries/old.json", "新") // replaces a durable object
+		put(t, b, deferred, "entries/good.json", "完整")
+		put(t, b, deferred, "entries/empty.json", "未写入")
+		put(t, b, deferred, "entries/torn.json", "写了一半")
+		objects := filepath.Join(dir, "objects", "entries")
+		if err := os.Truncate(filepath.Join(objects, "empty.json"), 0); err != nil {
+			t.Fatal(err)
+		}
+		torn := filepath.Join(objects, "torn.json")
+		fi, _ := os.Stat(torn)
+		if err := os.Truncate(torn, fi.Size()-3); err != nil {
+			t.Fatal(err)
+		}
+
+		reopened := MustOpen(t, dir) // without Close: the machine stopped
+		if got := reopened.Repaired(); !slices.Equal(got, []string{"entries/empty.json", "entries/torn.json"}) {
+			t.Errorf("Repaired() = %q, want the two incomplete objects", got)
+		}
+		if got := listKeys(t, reopened, "entries/"); !slices.Equal(got, []string{"entries/good.json", "entries/old.json"}) {
+			t.Errorf("objects after the crash: %q", got)
+		}
+		if got, _ := storagetest.MustGet(t, reopened, "entries/old.json"); got != "新" {
+			t.Errorf("replaced object reads %q", got)
+		}
+		if marker(dir) {
+			t.Error("New left the unsynced marker")
+		}
+	})
+
+	// Without the marker New checks nothing and removes nothing: a damaged
+	// object is reported when read, never silently dropped.
+	t.Run("NoMarkerNoRemoval", func(t *testing.T) {
+		dir := t.TempDir()
+		b := MustOpen(t, dir)
+		storagetest.MustPut(t, b, "k", "内容", "")
+		if err := b.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Truncate(filepath.Join(dir, "objects", "k"), 0); err != nil {
+			t.Fatal(err)
+		}
+		reopened := MustOpen(t, dir)
+		if got := reopened.Repaired(); len(got) != 0 {
+			t.Errorf("Repaired() = %q without an unsynced stop", got)
+		}
+		if _, _, err := reopened.Get(context.Background(), "k"); err == nil || errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("Get of a damaged object: %v, want an error that is not ErrNotFound", err)
+		}
+	})
 }
 
 func MustOpen(tb testing.TB, dir string) *fs.Bucket {
