@@ -37,7 +37,7 @@ import (
 // tokenizer, the filters or the way documents are mapped change in a way
 // the fingerprints below cannot see; indexes of another version are
 // rebuilt. Dictionary and mapping changes are detected by themselves.
-const Version = 6 // 2: facets as one tuple per document; 3: the date order key; 4: short titles; 5: one text field; 6: title and 主题词 in it
+const Version = 7 // 2: facets as one tuple per document; 3: the date order key; 4: short titles; 5: one text field; 6: title and 主题词 in it; 7: word pairs
 
 // versionKey is where an index records what built it (Bleve internal data).
 var versionKey = []byte("gongkai.version")
@@ -89,7 +89,7 @@ func (o Options) analysis() (Analysis, error) { return ParseAnalysis(string(o.An
 
 func newIndex(idx bleve.Index, dir string, a Analysis, rebuild string) *Index {
 	return &Index{idx: idx, dir: dir, analysis: a, rebuild: rebuild,
-		share: newSharing(idx.Mapping(), a.IndexAnalyzer(), shared)}
+		share: newSharing(idx.Mapping(), a.IndexAnalyzer(), shared, a == AnalysisGSE)}
 }
 
 // Open opens the index at dir, creating it if dir does not exist or is

@@ -194,19 +194,21 @@ func (a *memoAnalyzer) Analyze(input []byte) analysis.TokenStream {
 }
 
 // sharing maps a document's text fields so that those analysed by the
-// index's word-cutting analyzer go through the memo.
+// index's word-cutting analyzer go through the memo, and adds the pairs
+// field.
 type sharing struct {
 	mapping mapping.IndexMapping
 	inner   analysis.Analyzer // the index's instance of the analyzer
 	memo    *memoAnalyzer
+	pairs   bool // add FieldPairs, made from the tokens of FieldText
 }
 
-func newSharing(m mapping.IndexMapping, name string, memo *analysisMemo) *sharing {
+func newSharing(m mapping.IndexMapping, name string, memo *analysisMemo, pairs bool) *sharing {
 	inner := m.AnalyzerNamed(name)
 	if inner == nil {
 		return nil
 	}
-	return &sharing{mapping: m, inner: inner, memo: &memoAnalyzer{name: name, inner: inner, memo: memo}}
+	return &sharing{mapping: m, inner: inner, memo: &memoAnalyzer{name: name, inner: inner, memo: memo}, pairs: pairs}
 }
 
 // document maps data, with id, to a Bleve document.
@@ -216,7 +218,12 @@ func (s *sharing) document(id string, data any) (*document.Document, error) {
 		return nil, err
 	}
 	for i, f := range doc.Fields {
-		if t, ok := f.(*document.TextField); ok && t.Analyzer() == s.inner {
+		t, ok := f.(*document.TextField)
+		switch {
+		case !ok || t.Analyzer() != s.inner:
+		case s.pairs && t.Name() == FieldText:
+			doc.Fields[i] = withPairs(doc, t, s.memo)
+		default:
 			doc.Fields[i] = document.NewTextFieldCustom(t.Name(), t.ArrayPositions(), t.Value(), t.Options(), s.memo)
 		}
 	}

@@ -173,7 +173,7 @@ func TestIndexesSharingAnalysisMatchOneAlone(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer x.Close()
-		x.share = newSharing(x.idx.Mapping(), IndexAnalyzer, memo)
+		x.share = newSharing(x.idx.Mapping(), IndexAnalyzer, memo, true)
 		inner := x.share.memo.inner
 		x.share.memo.inner = analyzerFunc(func(b []byte) analysis.TokenStream {
 			cuts.Add(1)

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -26,6 +27,7 @@ const (
 	boostTitle    = 5.0
 	boostKeywords = 3.0
 	boostText     = 1.0    // the text field: title, 主题词, summary, body and attachments
+	boostPair     = 5.0    // two words typed together found side by side (FieldPairs)
 	boostExact    = 1000.0 // an exact 文号 or 索引号 match goes first
 )
 
@@ -392,22 +394,31 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 	}
 	var terms []string
 	// consecutive is false when two terms share a position or a position
-	// is left out between them.
-	analyse := func(text string) (out []string, consecutive bool) {
+	// is left out between them. pairs holds the FieldPairs term of each
+	// two terms in a row that touch and make one, "" for the others.
+	withPairs := x.idx.Analysis() == indexer.AnalysisGSE
+	analyse := func(text string) (out, pairs []string, consecutive bool) {
 		consecutive = true
-		prev := 0
+		var prev *analysis.Token
 		for i, tok := range analyzer.Analyze([]byte(text)) {
 			t := string(tok.Term)
 			out = append(out, t)
 			if !slices.Contains(terms, t) {
 				terms = append(terms, t)
 			}
-			if i > 0 && tok.Position != prev+1 {
-				consecutive = false
+			if i > 0 {
+				if tok.Position != prev.Position+1 {
+					consecutive = false
+				}
+				pair, ok := indexer.PairTerm(string(prev.Term), t)
+				if !ok || !withPairs || prev.End != tok.Start {
+					pair = ""
+				}
+				pairs = append(pairs, pair)
 			}
-			prev = tok.Position
+			prev = tok
 		}
-		return out, consecutive
+		return out, pairs, consecutive
 	}
 	// Every word and phrase must be in the text field, which holds the
 	// title and the 主题词 as well as the text, so that each is one
@@ -422,13 +433,22 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 		}
 	}
 	for _, w := range p.Words {
-		ts, _ := analyse(w)
+		ts, pairs, _ := analyse(w)
 		for _, t := range ts {
 			word(t)
 		}
+		// Words typed together that the analyzer cut apart (政府投资 →
+		// 政府 + 投资) rank higher where they stand side by side.
+		if scored {
+			for _, pair := range pairs {
+				if pair != "" {
+					should = append(should, fieldTerm(indexer.FieldPairs, pair, boostPair))
+				}
+			}
+		}
 	}
 	for _, ph := range p.Phrases {
-		ts, consecutive := analyse(ph)
+		ts, pairs, consecutive := analyse(ph)
 		switch len(ts) {
 		case 0:
 			continue // only punctuation between the quotes
@@ -444,7 +464,14 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 			}
 			return fieldPhrase(field, x.idx.QueryAnalyzer(), ph, boost)
 		}
-		must = append(must, phrase(indexer.FieldText, boostText))
+		text := phrase(indexer.FieldText, boostText)
+		if len(pairs) == 1 && pairs[0] != "" {
+			// Two words in quotes are side by side also where both are
+			// inside a longer word ("社会信用" in 社会信用代码), which
+			// shares its position with them and so is no phrase of them.
+			text = bleve.NewDisjunctionQuery(text, fieldTerm(indexer.FieldPairs, pairs[0], boostText))
+		}
+		must = append(must, text)
 		if scored {
 			should = append(should, phrase(indexer.FieldTitle, boostTitle))
 		}

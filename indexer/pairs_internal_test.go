@@ -1,0 +1,94 @@
+package indexer
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+func TestPairs(t *testing.T) {
+	a := NewMapping().AnalyzerNamed(IndexAnalyzer)
+	for _, c := range []struct {
+		text      string
+		want, not []string
+	}{
+		// Inside one word: its sub-words touch.
+		{text: "统一社会信用代码管理", want: []string{"社会信用", "信用代码", "代码管理"}, not: []string{"信用管理", "社会代码"}},
+		// Across two words: 统计数据 + 安全管理.
+		{text: "加强统计数据安全管理", want: []string{"数据安全"}},
+		// Two words that are no word together.
+		{text: "扩大政府投资规模", want: []string{"政府投资"}},
+		// Apart, or not both of two characters: no pair.
+		{text: "政府的投资", not: []string{"政府投资"}},
+		{text: "政府，投资", not: []string{"政府投资"}},
+		{text: "ABCD政府", not: []string{"cd政府"}},
+		// The same pair twice is kept once.
+		{text: "政府投资和政府投资", want: []string{"政府投资"}},
+	} {
+		var got []string
+		for _, tok := range pairs(a.Analyze([]byte(c.text))) {
+			got = append(got, string(tok.Term))
+		}
+		for _, w := range c.want {
+			if n := count(got, w); n != 1 {
+				t.Errorf("%s: pairs %q hold %q %d times, want once", c.text, got, w, n)
+			}
+		}
+		for _, w := range c.not {
+			if slices.Contains(got, w) {
+				t.Errorf("%s: pairs %q hold %q", c.text, got, w)
+			}
+		}
+	}
+}
+
+func count(list []string, s string) int {
+	n := 0
+	for _, x := range list {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
+
+// The pairs field is filled in both indexes of a shared text, and only
+// with the gse analysis.
+func TestPairsIndexed(t *testing.T) {
+	ctx := context.Background()
+	doc := Document{ID: "a", Title: "关于扩大政府投资的通知", Body: "统一社会信用代码是法人和其他组织的身份证。" + string(longText(1))}
+	for _, c := range []struct {
+		analysis Analysis
+		want     uint64
+	}{{AnalysisGSE, 1}, {AnalysisBigram, 0}} {
+		var got []uint64
+		for range 2 { // the second index takes the first one's tokens
+			x, err := OpenWith(t.TempDir(), Options{Analysis: c.analysis})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer x.Close()
+			if err := x.Index(ctx, doc); err != nil {
+				t.Fatal(err)
+			}
+			for _, term := range []string{"政府投资", "社会信用"} {
+				q := query.NewTermQuery(term)
+				q.SetField(FieldPairs)
+				res, err := x.Bleve().SearchInContext(ctx, bleve.NewSearchRequest(q))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, res.Total)
+			}
+		}
+		for _, n := range got {
+			if n != c.want {
+				t.Errorf("%s: pairs found %v times, want %d each", c.analysis, got, c.want)
+				break
+			}
+		}
+	}
+}
