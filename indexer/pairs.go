@@ -9,6 +9,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"gongkai/indexer/dict"
 )
 
 // FieldPairs holds, for the gse analysis, every two two-character words of
@@ -30,12 +32,25 @@ import (
 const FieldPairs = "pairs"
 
 // PairTerm returns the FieldPairs term of two analysed words, and whether
-// they make one: both of two Han characters.
+// they make one: both of two Han characters, and together not a word of
+// the dictionary. Such a word is in the text field itself, as a word or as
+// a sub-word of a longer one, and leaving it out of the pairs keeps a fifth
+// of them out of the index.
 func PairTerm(a, b string) (string, bool) {
-	if !pairWord(a) || !pairWord(b) {
+	if !pairWord(a) || !pairWord(b) || dictWord([]byte(a+b)) {
 		return "", false
 	}
 	return a + b, true
+}
+
+// dictWord reports whether w is a word of the process's dictionary.
+func dictWord(w []byte) bool {
+	seg, err := dict.Segmenter()
+	if err != nil {
+		return false
+	}
+	_, _, err = seg.Dict.Value(w)
+	return err == nil
 }
 
 func isHan(r rune) bool { return r >= 0x2E80 && unicode.Is(unicode.Han, r) }
@@ -74,7 +89,8 @@ func (a pairAnalyzer) Analyze([]byte) analysis.TokenStream {
 }
 
 // pairs returns a token for every two two-character Han words of ts where
-// one ends at the byte the other starts at, once per pair.
+// one ends at the byte the other starts at and that are not together a
+// dictionary word, once per pair.
 func pairs(ts analysis.TokenStream) analysis.TokenStream {
 	words := make([]*analysis.Token, 0, len(ts))
 	for _, t := range ts {
@@ -93,7 +109,7 @@ func pairs(ts analysis.TokenStream) analysis.TokenStream {
 			b := words[j]
 			term := make([]byte, 0, len(a.Term)+len(b.Term))
 			term = append(append(term, a.Term...), b.Term...)
-			if seen[string(term)] {
+			if seen[string(term)] || dictWord(term) {
 				continue
 			}
 			seen[string(term)] = true

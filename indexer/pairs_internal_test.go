@@ -17,8 +17,11 @@ func TestPairs(t *testing.T) {
 	}{
 		// Inside one word: its sub-words touch.
 		{text: "统一社会信用代码管理", want: []string{"社会信用", "信用代码", "代码管理"}, not: []string{"信用管理", "社会代码"}},
-		// Across two words: 统计数据 + 安全管理.
-		{text: "加强统计数据安全管理", want: []string{"数据安全"}},
+		// Across two words.
+		{text: "社会信用体系", want: []string{"社会信用"}},
+		// Not a dictionary word: that is in the text field already.
+		{text: "加强统计数据安全管理", not: []string{"数据安全"}},
+		{text: "推进政府信息公开", not: []string{"信息公开"}},
 		// Two words that are no word together.
 		{text: "扩大政府投资规模", want: []string{"政府投资"}},
 		// Apart, or not both of two characters: no pair.
@@ -56,17 +59,21 @@ func count(list []string, s string) int {
 }
 
 // The pairs field is filled in both indexes of a shared text, and only
-// with the gse analysis.
+// with the gse analysis and not WithoutPairs.
 func TestPairsIndexed(t *testing.T) {
 	ctx := context.Background()
 	doc := Document{ID: "a", Title: "关于扩大政府投资的通知", Body: "统一社会信用代码是法人和其他组织的身份证。" + string(longText(1))}
 	for _, c := range []struct {
-		analysis Analysis
-		want     uint64
-	}{{AnalysisGSE, 1}, {AnalysisBigram, 0}} {
+		opts Options
+		want uint64
+	}{
+		{Options{Analysis: AnalysisGSE}, 1},
+		{Options{Analysis: AnalysisGSE, WithoutPairs: true}, 0},
+		{Options{Analysis: AnalysisBigram}, 0},
+	} {
 		var got []uint64
 		for range 2 { // the second index takes the first one's tokens
-			x, err := OpenWith(t.TempDir(), Options{Analysis: c.analysis})
+			x, err := OpenWith(t.TempDir(), c.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +93,7 @@ func TestPairsIndexed(t *testing.T) {
 		}
 		for _, n := range got {
 			if n != c.want {
-				t.Errorf("%s: pairs found %v times, want %d each", c.analysis, got, c.want)
+				t.Errorf("%+v: pairs found %v times, want %d each", c.opts, got, c.want)
 				break
 			}
 		}

@@ -396,7 +396,7 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 	// consecutive is false when two terms share a position or a position
 	// is left out between them. pairs holds the FieldPairs term of each
 	// two terms in a row that touch and make one, "" for the others.
-	withPairs := x.idx.Analysis() == indexer.AnalysisGSE
+	withPairs := x.idx.Pairs()
 	analyse := func(text string) (out, pairs []string, consecutive bool) {
 		consecutive = true
 		var prev *analysis.Token

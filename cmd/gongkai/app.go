@@ -167,7 +167,12 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 	m.PublicIndex = pub
-	staff, staffFresh, err := search.OpenIndexWith(filepath.Join(c.Data, "index", "staff"), ixOpts)
+	// Staff search goes without the word pairs, which rank words typed
+	// together and find quoted pairs inside longer words: they would
+	// make every import and publication index them twice.
+	staffOpts := ixOpts
+	staffOpts.WithoutPairs = true
+	staff, staffFresh, err := search.OpenIndexWith(filepath.Join(c.Data, "index", "staff"), staffOpts)
 	if err != nil {
 		return err
 	}
