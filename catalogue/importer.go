@@ -205,7 +205,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, fsys fs.FS, dir strin
 			for l := range lines {
 				res := ImportResult{Line: l.n, Outcome: ImportFailed, Err: l.err}
 				if l.err == nil {
-					res = s.importLine(wctx, l.n, l.data, fsys, dir, opts.Actor, batch, serials)
+					res = s.importLine(ctx, wctx, l.n, l.data, fsys, dir, opts.Actor, batch, serials)
 				}
 				results <- res
 			}
@@ -237,13 +237,18 @@ func (s *Service) Import(ctx context.Context, r io.Reader, fsys fs.FS, dir strin
 			opts.Report(res)
 		}
 	}
-	if err := s.Records.Sync(ctx); err != nil {
-		return sum, fmt.Errorf("catalogue: import: the imported lines may not all be durable; run the import again: %w", err)
+	syncErr := s.Records.Sync(ctx)
+	indexErr := batch.flush()
+	if syncErr == nil {
+		syncErr = batch.syncErr
 	}
-	if err := batch.flush(); err != nil {
+	if syncErr != nil {
+		return sum, fmt.Errorf("catalogue: import: the imported lines may not all be durable; run the import again: %w", syncErr)
+	}
+	if indexErr != nil {
 		// The records are stored and public; only the index lags. A
 		// reindex or the next start-up reconciliation repairs it.
-		return sum, fmt.Errorf("catalogue: import: index: %w", err)
+		return sum, fmt.Errorf("catalogue: import: index: %w", indexErr)
 	}
 	sum.Elapsed = time.Since(start)
 	if readErr != nil {
@@ -297,7 +302,11 @@ func readLines(ctx context.Context, r io.Reader, out chan<- importLine) error {
 	}
 }
 
-func (s *Service) importLine(ctx context.Context, n int, data []byte, fsys fs.FS, dir, actor string, batch *indexBatcher, serials *serialPool) ImportResult {
+// importLine imports one line. Its writes go under wctx, which defers their
+// sync, except the attachments': those are made durable before the entry
+// that names them is written, so that no crash can keep an entry (which a
+// second import takes as done) and lose its files.
+func (s *Service) importLine(ctx, wctx context.Context, n int, data []byte, fsys fs.FS, dir, actor string, batch *indexBatcher, serials *serialPool) ImportResult {
 	res := ImportResult{Line: n, Outcome: ImportFailed}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a BOM from spreadsheet tools
 	if !utf8.Valid(data) {
@@ -316,7 +325,7 @@ func (s *Service) importLine(ctx context.Context, n int, data []byte, fsys fs.FS
 	}
 	key := rec.ImportKey()
 	res.ID = importID(key)
-	if existing, err := s.Records.Entry(ctx, res.ID); err == nil {
+	if existing, err := s.Records.Entry(wctx, res.ID); err == nil {
 		res.Outcome, res.IndexNo = ImportDuplicate, existing.IndexNo
 		return res
 	} else if !IsNotFound(err) {
@@ -354,7 +363,7 @@ func (s *Service) importLine(ctx context.Context, n int, data []byte, fsys fs.FS
 		Audit: []AuditEvent{{At: now, Actor: actor, Role: "import", Action: "import",
 			To: StatusPublished, Comment: fmt.Sprintf("由导入文件第 %d 行迁入", n)}},
 	}
-	if err := s.allocateIndexNo(ctx, e, &content, serials); err != nil {
+	if err := s.allocateIndexNo(wctx, e, &content, serials); err != nil {
 		if IsConflict(err) {
 			err = Errorf(ECONFLICT, "索引号 %s 已被另一条目使用", e.IndexNo)
 		}
@@ -362,7 +371,7 @@ func (s *Service) importLine(ctx context.Context, n int, data []byte, fsys fs.FS
 		return res
 	}
 	res.IndexNo = e.IndexNo
-	if err := s.Records.CreateEntry(ctx, e); err != nil {
+	if err := s.Records.CreateEntry(wctx, e); err != nil {
 		if IsConflict(err) { // the same line twice in one file, racing
 			res.Outcome = ImportDuplicate
 			return res
@@ -370,7 +379,7 @@ func (s *Service) importLine(ctx context.Context, n int, data []byte, fsys fs.FS
 		res.Err = err
 		return res
 	}
-	p, proj, err := s.SyncPublic(ctx, e)
+	p, proj, err := s.SyncPublic(wctx, e)
 	if err != nil {
 		// The record is safe in the store; reconciliation will publish it.
 		res.Err = fmt.Errorf("已保存但未能发布到公开站点（将在下次启动或 reindex 时补齐）：%w", err)
@@ -430,6 +439,8 @@ type indexBatcher struct {
 	queue chan indexBatch
 	done  chan struct{}
 	err   error // the first indexing error; later batches are dropped
+	// syncErr is the first failure to make a batch durable.
+	syncErr error
 }
 
 type indexBatch struct {
@@ -488,9 +499,10 @@ func (b *indexBatcher) flush() error {
 
 func (b *indexBatcher) index(ctx context.Context, batch indexBatch) error {
 	// Every write of the batch's entries has returned: make them durable
-	// before the index shows them.
-	if err := b.s.Records.Sync(ctx); err != nil {
-		return err
+	// before the index shows them. A failure is reported at the end; the
+	// index, derived, goes on.
+	if err := b.s.Records.Sync(ctx); err != nil && b.syncErr == nil {
+		b.syncErr = err
 	}
 	var wg sync.WaitGroup
 	var staffErr error

@@ -227,9 +227,9 @@ type ReconcileReport struct {
 // Reconcile makes the public projection equal exactly to the projections of
 // the internal records: it writes every missing or stale public record and
 // removes every public record that no internal entry justifies. It also
-// restores the claim of every entry's 索引号, which a crash during an
-// import (whose writes are synced a batch at a time) may have lost while
-// keeping the entry. It is run after an unclean stop and by `gongkai
+// restores the claim of every entry's 索引号 and the files of every public
+// record, which a crash during an import (whose writes are synced a batch
+// at a time) may have lost while keeping the record. It is run after an unclean stop and by `gongkai
 // reindex`, so a crash between the steps of publishing never leaves a leak
 // or a loss behind.
 func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
@@ -323,12 +323,32 @@ func (s *Service) reconcileEntry(ctx context.Context, e *Entry) (public, rewritt
 	}
 	have, err := s.Public.Entry(ctx, e.ID)
 	if err == nil && samePublic(have, p) {
-		return true, false, nil
+		complete, err := s.publicFilesThere(ctx, p)
+		if err != nil || complete {
+			return true, false, err
+		}
 	}
 	if err != nil && ErrorCode(err) != ENOTFOUND {
 		return true, false, err
 	}
 	return true, true, s.Public.PutEntry(ctx, p, s.Records)
+}
+
+// publicFilesThere reports whether every file the public record names can
+// be fetched. PutEntry writes the files before the record, but an import
+// defers the syncs of both, and a crash may keep the record alone.
+func (s *Service) publicFilesThere(ctx context.Context, p *PublicEntry) (bool, error) {
+	for _, a := range p.Attachments() {
+		rc, err := s.Public.OpenFile(ctx, p.ID, a.SHA256)
+		if IsNotFound(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		rc.Close()
+	}
+	return true, nil
 }
 
 // samePublic compares two public records by the fields that are persisted.

@@ -49,9 +49,10 @@ type RecordStore interface {
 	// makes a batch of entries durable together this way, many times
 	// faster than one by one. The store makes sure a crash before Sync
 	// leaves each deferred object complete or absent, and Reconcile then
-	// restores what the order of the writes no longer guarantees (a
-	// record whose 索引号 claim was lost). Index sequences are never
-	// deferred.
+	// restores what the order of the writes no longer guarantees (the
+	// 索引号 claim of a record, the files of a public record). Index
+	// sequences are never deferred, and an import writes attachments
+	// durably before the entry that names them.
 	DeferSync(ctx context.Context) context.Context
 	Sync(ctx context.Context) error
 }

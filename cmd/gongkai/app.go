@@ -52,9 +52,6 @@ type Main struct {
 
 	// reindexing is set by OpenForReindex.
 	reindexing bool
-	// repaired is set when the store removed objects a crash left
-	// incomplete: Open then reconciles as after an unclean stop.
-	repaired bool
 
 	// Addr is the address the server listens on once Serve has started
 	// (useful with --addr 127.0.0.1:0 in tests).
@@ -128,10 +125,17 @@ func (m *Main) openStore(ctx context.Context) error {
 			return err
 		}
 		m.Bucket = b
-		if gone := b.Repaired(); len(gone) > 0 {
-			m.repaired = true
-			m.Log.Warn("the machine stopped before an import's last writes reached the disk: removed the objects left incomplete; import the file again to add them",
-				"objects", len(gone), "first", gone[0])
+		if b.UnsyncedStop() {
+			// Record at once, durably, that the catalogue must be
+			// reconciled: the store forgets the stop at its next sync,
+			// which may come before anything is reconciled (a command
+			// that only adds a user).
+			if err := writeDurably(filepath.Join(c.Data, dirtyMarker), []byte("unsynced stop")); err != nil {
+				return fmt.Errorf("write %s: %w", dirtyMarker, err)
+			}
+			gone := b.Repaired()
+			m.Log.Warn("the machine stopped before an import's last writes reached the disk; import the file again to add what is missing",
+				"incomplete_objects_removed", len(gone))
 		}
 	}
 	m.Users = storage.NewUsers(m.Bucket)
@@ -198,7 +202,7 @@ func (m *Main) open(ctx context.Context) error {
 
 	marker := filepath.Join(c.Data, dirtyMarker)
 	_, statErr := os.Stat(marker)
-	unclean := statErr == nil || m.repaired
+	unclean := statErr == nil
 	if err := writeDurably(marker, []byte(time.Now().Format(time.RFC3339))); err != nil {
 		return fmt.Errorf("write %s: %w", marker, err)
 	}
@@ -466,8 +470,9 @@ func (m *Main) Close() error {
 		}
 	}
 	if m.Bucket != nil {
-		if err := m.Bucket.Close(); err != nil {
+		if err := m.Bucket.Close(); err != nil { // it syncs what was deferred
 			errs = append(errs, err)
+			clean = false
 		}
 	}
 	if m.lock != nil {

@@ -238,9 +238,11 @@ func TestUncleanRestartReconciles(t *testing.T) {
 // An import syncs its writes a batch at a time. A machine that stops before
 // a batch's sync may keep any part of it: here one entry's record was
 // renamed into place but its content never reached the disk, and another
-// entry kept its record but lost its 索引号 claim. The next start removes
-// the incomplete record, drops the public record it left behind, restores
-// the lost claim, and the same file imported again adds the lost entry.
+// entry kept its record but lost its 索引号 claim and the public copy of its
+// attachment. Only the store's unsynced marker says so (the server's
+// unclean-shutdown marker is not needed). The next start removes the
+// incomplete record, restores the claim and the file, and the same file
+// imported again adds the lost entry.
 func TestImportInterruptedBeforeSync(t *testing.T) {
 	data := MustImportGoodLines(t)
 	store := filepath.Join(data, "store")
@@ -271,11 +273,18 @@ func TestImportInterruptedBeforeSync(t *testing.T) {
 	if err := os.Remove(claim); err != nil {
 		t.Fatalf("claim of %q: %v", unclaimedNo, err)
 	}
+	unclaimedID := strings.TrimSuffix(filepath.Base(unclaimed), ".json")
+	publicFiles, err := filepath.Glob(filepath.Join(objects, "public", "files", unclaimedID, "*"))
+	if err != nil || len(publicFiles) != 1 {
+		t.Fatalf("public files of %s: %v, %v", unclaimedID, publicFiles, err)
+	}
+	if err := os.Remove(publicFiles[0]); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Truncate(torn, 0); err != nil {
 		t.Fatal(err)
 	}
 	MustWriteFile(t, store, "unsynced", "deferred writes not synced")
-	MustWriteFile(t, data, dirtyMarker, "crashed")
 
 	file := MustWriteFile(t, t.TempDir(), "c.jsonl", goodLines)
 	var stdout, stderr bytes.Buffer
@@ -288,6 +297,9 @@ func TestImportInterruptedBeforeSync(t *testing.T) {
 	if _, err := os.Stat(claim); err != nil {
 		t.Errorf("the lost claim of %s was not restored: %v", unclaimedNo, err)
 	}
+	if _, err := os.Stat(publicFiles[0]); err != nil {
+		t.Errorf("the lost public file was not restored: %v", err)
+	}
 	if _, err := os.Stat(filepath.Join(store, "unsynced")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the unsynced marker is still there after a clean import: %v", err)
 	}
@@ -295,16 +307,21 @@ func TestImportInterruptedBeforeSync(t *testing.T) {
 	base := MustServe(t, data)
 	var got struct {
 		Total int `json:"total"`
-		Hits  []struct {
-			IndexNo string `json:"index_no"`
-		} `json:"hits"`
 	}
 	MustGetJSON(t, base+"/api/v1/catalogue", http.StatusOK, &got)
 	if got.Total != 2 {
 		t.Fatalf("catalogue total = %d, want both entries", got.Total)
 	}
-	if got.Hits[0].IndexNo != unclaimedNo {
-		t.Errorf("the entry that lost its claim has 索引号 %q, want %q kept", got.Hits[0].IndexNo, unclaimedNo)
+	var entry struct {
+		IndexNo     string `json:"index_no"`
+		Attachments []struct{ URL string }
+	}
+	MustGetJSON(t, base+"/api/v1/entries/"+unclaimedID, http.StatusOK, &entry)
+	if entry.IndexNo != unclaimedNo {
+		t.Errorf("the entry that lost its claim has 索引号 %q, want %q kept", entry.IndexNo, unclaimedNo)
+	}
+	if len(entry.Attachments) != 1 || !strings.Contains(MustGet(t, base+entry.Attachments[0].URL, http.StatusOK), "年度报告") {
+		t.Errorf("attachment of the entry that lost its public file: %+v", entry.Attachments)
 	}
 }
 

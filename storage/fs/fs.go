@@ -22,12 +22,14 @@
 // and the folder after it. A write whose context came from
 // storage.DeferSync skips both, and Sync makes all such writes durable with
 // one sync of the filesystem. Before the first of them the marker is made
-// durable; Sync removes it. If New finds it, the machine stopped before a
-// Sync, and a deferred object may have been renamed into place before its
-// content reached the disk: New checks every object against its MD5 and
-// removes those that fail. Only new objects can fail: a deferred write that
-// replaces an object syncs its file before the rename, so the old version
-// is replaced only by a complete new one.
+// durable; a Sync that covered every deferred write removes it. If New
+// finds it, the machine stopped before a Sync, and a deferred object may
+// have been renamed into place before its content reached the disk: New
+// checks every object written since the marker against its MD5, removes
+// those that fail, and keeps the marker until the next Sync (UnsyncedStop).
+// Only new objects can fail: a deferred write that replaces an object
+// syncs its file before the rename, so the old version is replaced only by
+// a complete new one.
 //
 // A key cannot be both an object and a folder of others ("a" and "a/b"):
 // writing the second one fails. MinIO does not refuse this but stops listing
@@ -102,9 +104,15 @@ type Bucket struct {
 	syncs sync.Map // string → *dirSync
 	// deferred tracks the writes that left their sync to Sync.
 	deferred deferState
-	// repaired lists the keys New removed because a crash left them
-	// incomplete.
-	repaired []string
+	// unsyncedStop is set when New found the unsynced marker: the
+	// machine stopped before deferred writes were synced. repaired lists
+	// the keys New removed because their content never reached the disk.
+	unsyncedStop bool
+	repaired     []string
+	// syncRoot is the root folder, open for syncfs(2) for the bucket's
+	// life, so that an error in writing back is reported to it once and
+	// not lost between two handles.
+	syncRoot *os.File
 }
 
 // deferState says whether the unsynced marker is on disk and which
@@ -114,6 +122,7 @@ type deferState struct {
 	marked  bool   // the marker is on disk
 	writing int    // deferred writes in progress
 	begun   uint64 // deferred writes begun, ever
+	failed  bool   // a sync failed: the marker stays for good
 }
 
 var _ storage.Syncer = (*Bucket)(nil)
@@ -133,7 +142,12 @@ func New(dir string) (*Bucket, error) {
 		return nil, fmt.Errorf("storage/fs: open %s: %w", dir, err)
 	}
 	b := &Bucket{dir: dir, root: root}
+	if b.syncRoot, err = root.Open("."); err != nil {
+		root.Close()
+		return nil, fmt.Errorf("storage/fs: open %s: %w", dir, err)
+	}
 	if err := b.prepare(); err != nil {
+		b.syncRoot.Close()
 		root.Close()
 		return nil, fmt.Errorf("storage/fs: prepare %s: %w", dir, err)
 	}
@@ -144,15 +158,16 @@ func (b *Bucket) prepare() error {
 	if err := b.root.RemoveAll(tmpDir); err != nil {
 		return err
 	}
-	if _, err := b.root.Stat(unsyncedMarker); err == nil {
-		if err := b.removeIncomplete(); err != nil {
+	if fi, err := b.root.Stat(unsyncedMarker); err == nil {
+		// The marker stays until a Sync: should this process stop too
+		// before the caller has mended what the stop left (see
+		// UnsyncedStop), the next New finds it again.
+		b.unsyncedStop = true
+		b.deferred.marked = true
+		// Deferred writes began after the marker was written; a minute
+		// allows for a clock set back meanwhile.
+		if err := b.removeIncomplete(fi.ModTime().Add(-time.Minute)); err != nil {
 			return fmt.Errorf("check objects after an unsynced stop: %w", err)
-		}
-		if err := b.syncFilesystem(); err != nil {
-			return err
-		}
-		if err := b.root.Remove(unsyncedMarker); err != nil {
-			return err
 		}
 	} else if !errors.Is(err, iofs.ErrNotExist) {
 		return err
@@ -174,7 +189,8 @@ func (b *Bucket) prepare() error {
 func tmpShard(i int) string { return fmt.Sprintf("%s/%02d", tmpDir, i) }
 
 // Put stores size bytes from r at key: it writes them to a temporary file,
-// syncs it, and renames it into place.
+// syncs it, and renames it into place (deferring the syncs under
+// storage.DeferSync).
 func (b *Bucket) Put(ctx context.Context, key string, r io.Reader, size int64, opts storage.PutOptions) (storage.ObjectInfo, error) {
 	if err := storage.ValidateKey(key); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("storage/fs: put: %w", err)
@@ -238,9 +254,9 @@ func (b *Bucket) put(ctx context.Context, key string, r io.Reader, size int64, o
 		return storage.ObjectInfo{}, err
 	}
 	committed = true
-	if err := f.Close(); err != nil {
-		return storage.ObjectInfo{}, err
-	}
+	// The object is in place: a failure to close is no failure of the
+	// write (on a local disk its errors are reported by the syncs).
+	f.Close()
 	return storage.ObjectInfo{Key: key, Size: size, ContentType: contentType, ETag: etag, ModTime: modTime}, nil
 }
 
@@ -663,11 +679,14 @@ func (b *Bucket) Sync(ctx context.Context) error {
 		return nil // nothing deferred since the last Sync
 	}
 	if err := b.syncFilesystem(); err != nil {
+		d.mu.Lock()
+		d.failed = true // some write may be lost: the next New checks
+		d.mu.Unlock()
 		return fmt.Errorf("storage/fs: sync %s: %w", b.dir, err)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if idle && d.writing == 0 && d.begun == begun {
+	if idle && !d.failed && d.writing == 0 && d.begun == begun {
 		// Every deferred write ended before the sync began: all are
 		// durable. Should removing the marker itself be lost, the next
 		// New only checks objects it need not have.
@@ -679,12 +698,19 @@ func (b *Bucket) Sync(ctx context.Context) error {
 	return nil
 }
 
-// removeIncomplete removes every object whose content does not match the
-// MD5 in its header, recording its key in b.repaired.
-func (b *Bucket) removeIncomplete() error {
+// removeIncomplete removes every object written since the time given
+// whose content does not match the MD5 in its header, recording its key in
+// b.repaired. An older object is left alone, whatever its state: damage to
+// it is not of a deferred write's making, and is reported when it is read.
+func (b *Bucket) removeIncomplete(since time.Time) error {
 	return iofs.WalkDir(b.root.FS(), objectsDir, func(name string, e iofs.DirEntry, err error) error {
 		if err != nil || !e.Type().IsRegular() {
 			return err
+		}
+		if fi, err := e.Info(); err != nil {
+			return err
+		} else if fi.ModTime().Before(since) {
+			return nil
 		}
 		key := strings.TrimPrefix(name, objectsDir+"/")
 		ok, err := b.complete(key)
@@ -725,6 +751,13 @@ func (b *Bucket) complete(key string) (bool, error) {
 	return n == info.Size && hex.EncodeToString(h.Sum(nil)) == info.ETag, nil
 }
 
+// UnsyncedStop reports whether New found that the machine had stopped
+// before deferred writes were synced. Each of them may then be missing,
+// and the objects whose content never reached the disk are removed
+// (Repaired), but their order is lost: the caller must check what depends
+// on it (gongkai reconciles the catalogue).
+func (b *Bucket) UnsyncedStop() bool { return b.unsyncedStop }
+
 // Repaired returns the keys of the objects New removed because the machine
 // stopped before their deferred writes were synced. Those writes were never
 // reported durable: a bulk import run again writes them anew.
@@ -735,6 +768,7 @@ func (b *Bucket) Repaired() []string { return slices.Clone(b.repaired) }
 func (b *Bucket) Close() error {
 	err := b.Sync(context.Background())
 	b.folders.closeAll()
+	b.syncRoot.Close()
 	if cerr := b.root.Close(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("storage/fs: close %s: %w", b.dir, cerr))
 	}

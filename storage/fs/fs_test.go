@@ -337,8 +337,42 @@ func TestDeferredSync(t *testing.T) {
 		if got, _ := storagetest.MustGet(t, reopened, "entries/old.json"); got != "新" {
 			t.Errorf("replaced object reads %q", got)
 		}
+		if !reopened.UnsyncedStop() {
+			t.Error("UnsyncedStop() = false after a stop before Sync")
+		}
+		// The marker stays until the stop is mended and the store synced.
+		if !marker(dir) {
+			t.Error("New removed the unsynced marker")
+		}
+		if err := reopened.Sync(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 		if marker(dir) {
-			t.Error("New left the unsynced marker")
+			t.Error("the unsynced marker is still there after Sync")
+		}
+	})
+
+	// Only objects written since the marker are checked: older damage is
+	// no deferred write's, and is reported when read, not removed.
+	t.Run("OlderObjectsLeftAlone", func(t *testing.T) {
+		dir := t.TempDir()
+		b := MustOpen(t, dir)
+		storagetest.MustPut(t, b, "old", "旧内容", "")
+		put(t, b, deferred, "new", "新")
+		old := filepath.Join(dir, "objects", "old")
+		if err := os.Truncate(old, 0); err != nil {
+			t.Fatal(err)
+		}
+		long := time.Now().Add(-time.Hour)
+		if err := os.Chtimes(old, long, long); err != nil {
+			t.Fatal(err)
+		}
+		reopened := MustOpen(t, dir)
+		if got := reopened.Repaired(); len(got) != 0 {
+			t.Errorf("Repaired() = %q, want the old object left alone", got)
+		}
+		if _, err := os.Stat(old); err != nil {
+			t.Errorf("the old object was removed: %v", err)
 		}
 	})
 
@@ -355,8 +389,8 @@ func TestDeferredSync(t *testing.T) {
 			t.Fatal(err)
 		}
 		reopened := MustOpen(t, dir)
-		if got := reopened.Repaired(); len(got) != 0 {
-			t.Errorf("Repaired() = %q without an unsynced stop", got)
+		if got := reopened.Repaired(); len(got) != 0 || reopened.UnsyncedStop() {
+			t.Errorf("Repaired() = %q, UnsyncedStop() = %t without an unsynced stop", got, reopened.UnsyncedStop())
 		}
 		if _, _, err := reopened.Get(context.Background(), "k"); err == nil || errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("Get of a damaged object: %v, want an error that is not ErrNotFound", err)

@@ -8,11 +8,4 @@ const canDefer = true
 
 // syncFilesystem makes every write to the filesystem holding the root
 // durable, with one syncfs(2).
-func (b *Bucket) syncFilesystem() error {
-	d, err := b.root.Open(".")
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return unix.Syncfs(int(d.Fd()))
-}
+func (b *Bucket) syncFilesystem() error { return unix.Syncfs(int(b.syncRoot.Fd())) }
