@@ -24,7 +24,6 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, env
 			return fmt.Errorf("import: %w", err)
 		}
 	}
-	bulkGC(env)
 	m := NewMain(c, stdout, stderr)
 	defer m.Close()
 	if err := m.OpenOffline(ctx); err != nil {

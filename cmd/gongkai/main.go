@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"syscall"
 )
 
@@ -107,7 +106,6 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer, en
 	if err := parse(fs, &c, args); err != nil {
 		return err
 	}
-	bulkGC(env)
 	m := NewMain(c, stdout, stderr)
 	defer m.Close()
 	if err := m.OpenForReindex(ctx); err != nil {
@@ -123,17 +121,4 @@ func oneLine(s string) string {
 		}
 	}
 	return s
-}
-
-// bulkGC lets the heap grow to three times what is live before a
-// collection (GOGC=200) for the length of a bulk command, import or
-// reindex, unless GOGC is set. Each collection marks the gse dictionary
-// and the batches being indexed; on 20,000 articles, three runs each way
-// alternating, GOGC=200 imported in 14.8–16.9 s against 17.4–18.7 s, for
-// a peak RSS of 1.27–1.37 GB against 0.90–1.04 GB. The server keeps
-// Go's default: its memory is a target, its speed is not bound by GC.
-func bulkGC(env func(string) string) {
-	if env("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
 }
