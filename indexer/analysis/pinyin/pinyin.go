@@ -8,6 +8,7 @@ package pinyin
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -34,6 +35,20 @@ var args = func() gopinyin.Args {
 	return a
 }()
 
+// readings maps each character go-pinyin knows to its first reading in
+// args' style. go-pinyin works a reading out on every call (tone marks
+// stripped by string replacements), which made pinyin a few per cent of
+// an import's CPU; the whole table takes about 40 ms, once per process.
+var readings = sync.OnceValue(func() map[rune]string {
+	m := make(map[rune]string, len(gopinyin.PinyinDict))
+	for c := range gopinyin.PinyinDict {
+		if p := gopinyin.SinglePinyin(rune(c), args); len(p) > 0 && p[0] != "" {
+			m[rune(c)] = p[0]
+		}
+	}
+	return m
+})
+
 // Of returns the full pinyin of s without tones and its initials, both
 // lower-case, with ASCII letters and digits kept as they are and anything
 // else dropped: 个人信息保护法 gives gerenxinxibaohufa and grxxbhf.
@@ -46,10 +61,9 @@ func Of(s string) (full, initials string) {
 			f.WriteRune(c)
 			i.WriteRune(c)
 		case unicode.Is(unicode.Han, r):
-			p := gopinyin.SinglePinyin(r, args)
-			if len(p) > 0 && p[0] != "" {
-				f.WriteString(p[0])
-				i.WriteByte(p[0][0])
+			if p, ok := readings()[r]; ok {
+				f.WriteString(p)
+				i.WriteByte(p[0])
 			}
 		}
 	}

@@ -3,6 +3,9 @@ package pinyin
 import (
 	"slices"
 	"testing"
+	"unicode"
+
+	gopinyin "github.com/mozillazg/go-pinyin"
 )
 
 func TestOf(t *testing.T) {
@@ -15,6 +18,26 @@ func TestOf(t *testing.T) {
 		if full != c.full || ini != c.initials {
 			t.Errorf("Of(%q) = %q, %q; want %q, %q", c.in, full, ini, c.full, c.initials)
 		}
+	}
+}
+
+// Of reads each character from its table as go-pinyin would work it out.
+func TestOfAgreesWithGoPinyin(t *testing.T) {
+	for c := range gopinyin.PinyinDict {
+		r := rune(c)
+		if !unicode.Is(unicode.Han, r) {
+			continue
+		}
+		want := ""
+		if p := gopinyin.SinglePinyin(r, args); len(p) > 0 {
+			want = p[0]
+		}
+		if got, _ := Of(string(r)); got != want {
+			t.Fatalf("Of(%q) = %q, go-pinyin gives %q", string(r), got, want)
+		}
+	}
+	if full, ini := Of("\u4e00\U0002B81D"); full != "yi" || ini != "y" { // 一 and a character go-pinyin does not know
+		t.Errorf("Of = %q, %q; want yi, y", full, ini)
 	}
 }
 
