@@ -237,7 +237,8 @@ func (s *Service) Import(ctx context.Context, r io.Reader, fsys fs.FS, dir strin
 			opts.Report(res)
 		}
 	}
-	syncErr := s.Records.Sync(ctx)
+	// A cancelled import still makes durable what it wrote.
+	syncErr := s.Records.Sync(context.WithoutCancel(ctx))
 	indexErr := batch.flush()
 	if syncErr == nil {
 		syncErr = batch.syncErr
@@ -501,7 +502,7 @@ func (b *indexBatcher) index(ctx context.Context, batch indexBatch) error {
 	// Every write of the batch's entries has returned: make them durable
 	// before the index shows them. A failure is reported at the end; the
 	// index, derived, goes on.
-	if err := b.s.Records.Sync(ctx); err != nil && b.syncErr == nil {
+	if err := b.s.Records.Sync(context.WithoutCancel(ctx)); err != nil && b.syncErr == nil {
 		b.syncErr = err
 	}
 	var wg sync.WaitGroup

@@ -19,7 +19,7 @@ func TestPairs(t *testing.T) {
 		{text: "统一社会信用代码管理", want: []string{"社会信用", "信用代码", "代码管理"}, not: []string{"信用管理", "社会代码"}},
 		// Across two words.
 		{text: "社会信用体系", want: []string{"社会信用"}},
-		// Not a dictionary word: that is in the text field already.
+		// A dictionary word is no pair.
 		{text: "加强统计数据安全管理", not: []string{"数据安全"}},
 		{text: "推进政府信息公开", not: []string{"信息公开"}},
 		// Two words that are no word together.

@@ -52,6 +52,12 @@ type Main struct {
 
 	// reindexing is set by OpenForReindex.
 	reindexing bool
+	// consistent is set once the store, the public projection and the
+	// indexes are known to agree: opening found a clean stop or repaired
+	// an unclean one, or Reindex finished. Only then may Close remove the
+	// unclean-shutdown marker; a start-up or reindex that fails halfway
+	// leaves it, so the next start repairs again.
+	consistent bool
 
 	// Addr is the address the server listens on once Serve has started
 	// (useful with --addr 127.0.0.1:0 in tests).
@@ -215,6 +221,9 @@ func (m *Main) open(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if err := m.Records.Sync(ctx); err != nil { // the store forgets the stop
+			return err
+		}
 		m.Log.Info("reconciled", "entries", rep.Entries, "public", rep.Public, "rewritten", rep.Rewritten, "removed", rep.Removed)
 		// The indexes may hold documents the crash left behind: start empty.
 		for _, idx := range []*search.Index{m.PublicIndex, m.StaffIndex} {
@@ -229,6 +238,7 @@ func (m *Main) open(ctx context.Context) error {
 			return err
 		}
 	}
+	m.consistent = true
 	return nil
 }
 
@@ -331,6 +341,9 @@ func (m *Main) Reindex(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := m.Records.Sync(ctx); err != nil {
+		return err
+	}
 	fmt.Fprintf(m.stdout, "reconciled: %d entries, %d public, %d public records rewritten, %d removed\n",
 		rep.Entries, rep.Public, rep.Rewritten, rep.Removed)
 	if err := m.PublicIndex.Clear(); err != nil {
@@ -343,6 +356,7 @@ func (m *Main) Reindex(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintf(m.stdout, "reindexed: public %d, staff %d documents\n", m.PublicIndex.Count(), m.StaffIndex.Count())
+	m.consistent = true
 	return nil
 }
 
@@ -457,7 +471,7 @@ func (m *Main) ready(ctx context.Context) error {
 }
 
 // Close releases everything Open took, in reverse order. A clean close
-// removes the unclean-shutdown marker.
+// of a consistent catalogue removes the unclean-shutdown marker.
 func (m *Main) Close() error {
 	var errs []error
 	clean := !m.publicStale.Load()
@@ -476,7 +490,7 @@ func (m *Main) Close() error {
 		}
 	}
 	if m.lock != nil {
-		if clean && m.Service != nil {
+		if clean && m.consistent {
 			_ = os.Remove(filepath.Join(m.Config.Data, dirtyMarker))
 		}
 		m.lock.Close()

@@ -63,6 +63,9 @@ func (m *Main) importFile(ctx context.Context, name string, stderr io.Writer) (i
 		},
 	})
 	if err != nil {
+		// The import stopped partway (cancelled, or an index or the
+		// store failed): the next start reconciles and rebuilds.
+		m.consistent = false
 		return sum.Failed, err
 	}
 	rate := 0.0

@@ -325,6 +325,47 @@ func TestImportInterruptedBeforeSync(t *testing.T) {
 	}
 }
 
+// A start-up that fails while repairing an unclean stop leaves the stop
+// on record, so the next start repairs again.
+func TestFailedRepairIsTriedAgain(t *testing.T) {
+	data := MustImportGoodLines(t)
+	entries, err := filepath.Glob(filepath.Join(data, "store", "objects", "internal", "entries", "*.json"))
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("internal entries %v, %v", entries, err)
+	}
+	good, err := os.ReadFile(entries[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(entries[0], []byte("not an object"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	marker := MustWriteFile(t, data, dirtyMarker, "crashed")
+	file := MustWriteFile(t, t.TempDir(), "c.jsonl", goodLines)
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"import", "--data", data, file}, nil, &stdout, &stderr, env()); err == nil {
+		t.Fatalf("import over an unreadable record after an unclean stop succeeded:\n%s", stdout.String())
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatalf("the failed repair forgot the unclean stop: %v", err)
+	}
+
+	if err := os.WriteFile(entries[0], good, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if err := Run(context.Background(), []string{"import", "--data", data, file}, nil, &stdout, &stderr, env()); err != nil {
+		t.Fatalf("import once the record is mended: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "reconciling") {
+		t.Errorf("the second start did not repair: %s", stderr.String())
+	}
+	if _, err := os.Stat(marker); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the marker is still there after a repair that worked: %v", err)
+	}
+}
+
 // reindex mends the public projection and rebuilds both indexes: a public
 // record lost in a crash is written again and searchable, a stray one is
 // gone, and the staff index holds every entry.

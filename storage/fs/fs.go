@@ -165,8 +165,13 @@ func (b *Bucket) prepare() error {
 		b.unsyncedStop = true
 		b.deferred.marked = true
 		// Deferred writes began after the marker was written; a minute
-		// allows for a clock set back meanwhile.
-		if err := b.removeIncomplete(fi.ModTime().Add(-time.Minute)); err != nil {
+		// allows for a clock set back meanwhile, and a clock now behind
+		// the marker's time was set back further.
+		since := fi.ModTime()
+		if now := time.Now(); now.Before(since) {
+			since = now
+		}
+		if err := b.removeIncomplete(since.Add(-time.Minute)); err != nil {
 			return fmt.Errorf("check objects after an unsynced stop: %w", err)
 		}
 	} else if !errors.Is(err, iofs.ErrNotExist) {

@@ -376,6 +376,24 @@ func TestDeferredSync(t *testing.T) {
 		}
 	})
 
+	// A marker whose time is ahead of the clock (set back since) does not
+	// hide the objects written after it.
+	t.Run("ClockSetBack", func(t *testing.T) {
+		dir := t.TempDir()
+		b := MustOpen(t, dir)
+		put(t, b, deferred, "torn", "写了一半")
+		if err := os.Truncate(filepath.Join(dir, "objects", "torn"), 0); err != nil {
+			t.Fatal(err)
+		}
+		ahead := time.Now().Add(time.Hour)
+		if err := os.Chtimes(filepath.Join(dir, "unsynced"), ahead, ahead); err != nil {
+			t.Fatal(err)
+		}
+		if got := MustOpen(t, dir).Repaired(); !slices.Equal(got, []string{"torn"}) {
+			t.Errorf("Repaired() = %q, want the torn object", got)
+		}
+	})
+
 	// Without the marker New checks nothing and removes nothing: a damaged
 	// object is reported when read, never silently dropped.
 	t.Run("NoMarkerNoRemoval", func(t *testing.T) {
