@@ -127,11 +127,23 @@ func NewMappingFor(a Analysis) mapping.IndexMapping {
 		doc.AddFieldMappingsAt(name, exact(true, true))
 	}
 
-	for _, name := range []string{FieldFormedAt, FieldPublishedAt, FieldUpdatedAt, FieldDueAt} {
+	// A date indexed is 16 terms (Bleve's numeric precision steps), each
+	// a posting and, with doc values, a doc value too: index and keep doc
+	// values only where a search uses them (Bleve makes doc values only of
+	// indexed fields). 生成日期 filters ranges; feeds and the staff's
+	// orders sort by updated and due dates; the date order reads
+	// FieldOrder, and 发布日期 is only shown.
+	date := func(indexed, docValues bool) *mapping.FieldMapping {
 		f := bleve.NewDateTimeFieldMapping()
+		f.Index = indexed
 		f.IncludeInAll = false
-		doc.AddFieldMappingsAt(name, f)
+		f.DocValues = docValues
+		return f
 	}
+	doc.AddFieldMappingsAt(FieldFormedAt, date(true, false))
+	doc.AddFieldMappingsAt(FieldPublishedAt, date(false, false))
+	doc.AddFieldMappingsAt(FieldUpdatedAt, date(true, true))
+	doc.AddFieldMappingsAt(FieldDueAt, date(true, true))
 
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = bleve.NewDocumentDisabledMapping()

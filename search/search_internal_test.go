@@ -83,3 +83,47 @@ func mustOpenIndex(t *testing.T) *Index {
 	t.Cleanup(func() { x.Close() })
 	return x
 }
+
+// TestDatesShownFilteredAndSorted: a hit shows the three dates of its
+// entry (发布日期 only stored, not indexed), 生成日期 filters a range and
+// the update date orders the feed.
+func TestDatesShownFilteredAndSorted(t *testing.T) {
+	ctx := t.Context()
+	x := mustOpenIndex(t)
+	day := func(d int) time.Time { return time.Date(2024, 5, d, 2, 0, 0, 0, time.UTC) }
+	entry := func(id string, formed, published, updated int) *catalogue.PublicEntry {
+		return &catalogue.PublicEntry{ID: id, PublishedAt: day(published), UpdatedAt: day(updated),
+			Content: &catalogue.Content{Title: "关于档案工作的通知", Body: "做好档案工作。", FormedAt: catalogue.DateOf(day(formed))}}
+	}
+	if err := x.IndexPublic(ctx, entry("a", 1, 2, 9), entry("b", 3, 4, 5), entry("c", 6, 7, 8)); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(q Query) []string {
+		t.Helper()
+		res, err := x.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		return ids
+	}
+	res, err := x.Search(ctx, Query{Text: "档案", Filters: Filters{From: catalogue.DateOf(day(3)), To: catalogue.DateOf(day(3))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 1 {
+		t.Fatalf("生成日期 2024-05-03: %d hits, want b", len(res.Hits))
+	}
+	if h := res.Hits[0]; h.ID != "b" || h.FormedAt != catalogue.DateOf(day(3)) || h.PublishedAt != catalogue.DateOf(day(4)) || h.UpdatedAt != catalogue.DateOf(day(5)) {
+		t.Errorf("hit %s dates %v / %v / %v, want b with 2024-05-03 / 04 / 05", h.ID, h.FormedAt, h.PublishedAt, h.UpdatedAt)
+	}
+	if got := ids(Query{Sort: SortUpdated}); !slices.Equal(got, []string{"a", "c", "b"}) {
+		t.Errorf("by update: %v, want a c b", got)
+	}
+	if got := ids(Query{Sort: SortDate}); !slices.Equal(got, []string{"c", "b", "a"}) {
+		t.Errorf("by date: %v, want c b a", got)
+	}
+}
