@@ -150,7 +150,7 @@ func (q *queryTerms) findTerms(folded []byte, from int, found []span) (_ []span,
 		for _, tb := range vs {
 			at := max(0, from-len(tb)+1)
 			for at < len(folded) && len(found) < maxMatches*4 {
-				i := bytes.Index(folded[at:], tb)
+				i := indexTerm(folded[at:], tb)
 				if i < 0 {
 					at = len(folded)
 					break
@@ -162,6 +162,32 @@ func (q *queryTerms) findTerms(folded []byte, from int, found []span) (_ []span,
 		}
 	}
 	return found, limit
+}
+
+// indexTerm is bytes.Index for the terms of Chinese text. bytes.Index looks
+// for the first byte of sep and compares from there; the first byte of a
+// Chinese character is one of a few (E4–E9 for nearly all), so in Chinese
+// text it stops at almost every character. The last byte of a character
+// takes 64 values about evenly: looking for that one skips dozens of
+// characters at a time. A match found by its last byte starts at a
+// character, since sep does.
+func indexTerm(s, sep []byte) int {
+	n := len(sep)
+	if n < 2 || sep[0] < utf8.RuneSelf {
+		return bytes.Index(s, sep)
+	}
+	last := sep[n-1]
+	for at := n - 1; at < len(s); at++ {
+		i := bytes.IndexByte(s[at:], last)
+		if i < 0 {
+			return -1
+		}
+		at += i
+		if bytes.Equal(s[at-n+1:at+1], sep) {
+			return at - n + 1
+		}
+	}
+	return -1
 }
 
 // mergeSpans sorts the matches and returns them merged where they overlap
@@ -273,11 +299,23 @@ type window struct {
 // could give a first one with more different terms.
 func pickWindows(text string, spans []span, n, complete, every int) (taken []window, best bool) {
 	var windows []window
+	// The window of a match starts a little before it, so it reads in
+	// context, and runs snippetRunes characters on. The matches are in
+	// order, so the windows' starts are too: where matches are dense, a
+	// window's end is the last one's, moved on as many characters as its
+	// start moved, rather than snippetRunes characters counted again.
+	rawStart, rawEnd, rawShort := 0, 0, 0
 	for i, s := range spans {
-		// Start a little before the match, so it reads in context; take
-		// characters from before it when the text ends sooner.
 		start := back(text, s.start, snippetRunes/6)
-		end, short := forward(text, start, snippetRunes)
+		if i == 0 || start >= rawEnd {
+			rawEnd, rawShort = forward(text, start, snippetRunes)
+		} else {
+			e, short := forward(text, rawEnd, steps(text, rawStart, start))
+			rawEnd, rawShort = e, rawShort+short
+		}
+		rawStart = start
+		end, short := rawEnd, rawShort
+		// Take characters from before it when the text ends sooner.
 		if short > 0 {
 			start = back(text, start, short)
 		}
@@ -311,26 +349,22 @@ func pickWindows(text string, spans []span, n, complete, every int) (taken []win
 		windows = append(windows, window{start: start, end: end, first: first, last: last,
 			kinds: bits.OnesCount64(seen), counts: last - first})
 	}
-	slices.SortStableFunc(windows, func(a, b window) int {
-		if a.kinds != b.kinds {
-			return b.kinds - a.kinds
-		}
-		return b.counts - a.counts
-	})
-	for _, w := range windows {
-		if len(taken) == n {
-			break
-		}
-		overlaps := false
-		for _, t := range taken {
-			if w.start < t.end && t.start < w.end {
-				overlaps = true
-				break
+	// The best windows that do not overlap: the most different terms,
+	// then the most matches, the earliest of equals.
+	for len(taken) < n {
+		best := -1
+		for j, w := range windows {
+			if best >= 0 && (w.kinds < windows[best].kinds || w.kinds == windows[best].kinds && w.counts <= windows[best].counts) {
+				continue
+			}
+			if !slices.ContainsFunc(taken, func(t window) bool { return w.start < t.end && t.start < w.end }) {
+				best = j
 			}
 		}
-		if !overlaps {
-			taken = append(taken, w)
+		if best < 0 {
+			break
 		}
+		taken = append(taken, windows[best])
 	}
 	return taken, len(taken) == n && taken[0].kinds == every
 }
@@ -346,6 +380,20 @@ func back(text string, at, n int) int {
 		}
 	}
 	return at
+}
+
+// steps returns how many characters forward takes from from to reach to,
+// a character's start at or after from.
+func steps(text string, from, to int) int {
+	n := 0
+	for from < to {
+		from++
+		for from < len(text) && !utf8.RuneStart(text[from]) {
+			from++
+		}
+		n++
+	}
+	return n
 }
 
 // forward returns the offset n characters after at, and how many of them

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -209,5 +210,34 @@ func BenchmarkSnippetsLongLaw(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		snippets(text, terms, 2)
+	}
+}
+
+// BenchmarkSnippetsWordsApart is the common case of two words: the first
+// throughout a law, the second only far in, so the search goes on past
+// the first step without finding a fragment that holds both.
+func BenchmarkSnippetsWordsApart(b *testing.B) {
+	text := strings.Repeat(strings.Repeat("第十条 其他内容，依照有关法律、行政法规的规定执行。\n", 20)+
+		"第十一条 档案馆应当建立档案管理制度。\n", 30) + "第九十条 档案主管部门应当加强监督检查。\n"
+	terms := []string{"档案", "检查"}
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		snippets(text, terms, 2)
+	}
+}
+
+// indexTerm finds what bytes.Index finds, in Chinese text, mixed text and
+// broken text alike.
+func TestIndexTermAgreesWithBytesIndex(t *testing.T) {
+	texts := []string{"", "档", "档案", "档案管理档案", "管理档案案档", "ＧＤＰ档案gdp", "\xe6\xa1档案\xa3", "案案案档案案"}
+	seps := []string{"档案", "案档", "案", "档案管理", "gdp", "ＧＤＰ档", "\xa3", "\xe6\xa1", "案案", "档案档案"}
+	for _, text := range texts {
+		for _, sep := range seps {
+			for from := 0; from <= len(text); from++ {
+				if got, want := indexTerm([]byte(text[from:]), []byte(sep)), bytes.Index([]byte(text[from:]), []byte(sep)); got != want {
+					t.Errorf("indexTerm(%q, %q) = %d, bytes.Index gives %d", text[from:], sep, got, want)
+				}
+			}
+		}
 	}
 }
