@@ -262,32 +262,39 @@ func (x *Index) fetch(ctx context.Context, ids []string, fields []string) (*blev
 	if len(ids) == 0 {
 		return out, nil
 	}
-	page := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-	page.Fields = fields
-	page.Score = "none"
-	psr, err := x.run(ctx, page)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		out.Hits = append(out.Hits, &search.DocumentMatch{ID: id})
+	}
+	hits, err := x.loadStored(out.Hits, fields)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*search.DocumentMatch, len(psr.Hits))
-	for _, h := range psr.Hits {
-		byID[h.ID] = h
-	}
-	for _, id := range ids {
-		if h, ok := byID[id]; ok {
-			out.Hits = append(out.Hits, h)
-		}
-	}
+	out.Hits = hits
 	return out, nil
 }
 
+// run runs req, its hits' stored fields read by loadStored.
 func (x *Index) run(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	fields := req.Fields
+	if len(fields) > 0 {
+		r := *req
+		r.Fields = nil
+		req = &r
+	}
 	sr, err := x.idx.Bleve().SearchInContext(ctx, req)
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, err
 		}
 		return nil, unavailable(err)
+	}
+	if len(fields) > 0 {
+		if sr.Hits, err = x.loadStored(sr.Hits, fields); err != nil {
+			return nil, err
+		}
 	}
 	return sr, nil
 }
