@@ -33,11 +33,10 @@ const FieldPairs = "pairs"
 
 // PairTerm returns the FieldPairs term of two analysed words, and whether
 // they make one: both of two Han characters, and together not a word of
-// the dictionary. Such a word is usually in the text field itself, as a
-// word or as a sub-word of a longer one, and leaving it out of the pairs
-// keeps a fifth of them out of the index. (Not always: gse may cut its
-// characters apart where a longer reading wins, as 统计数据 + 安全管理
-// leaves 数据安全 out of both fields.)
+// the dictionary. Such a word is in the text field itself, as a word, as
+// a sub-word of a longer one, or across a cut (统计数据 + 安全 holds
+// 数据安全, see gsetokenizer), and leaving it out of the pairs keeps a
+// fifth of them out of the index.
 func PairTerm(a, b string) (string, bool) {
 	if !pairWord(a) || !pairWord(b) || dictWord([]byte(a+b)) {
 		return "", false

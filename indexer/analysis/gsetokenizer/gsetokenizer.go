@@ -12,7 +12,10 @@
 // it, the dictionary words of two characters or more inside it (政府信息公开
 // → 政府, 政府信息, 信息, 信息公开, 公开), each at its parent's position, so
 // a search for a part finds the whole and phrase queries over whole words
-// still line up. The query mode (QueryName) emits the plain cuts only.
+// still line up, and a four-character word that gse's cut runs through,
+// made of two words or sub-words on either side of it (法律 + 责任 gives
+// 法律责任, at 法律's position), so a word is found however gse cut the
+// text around it. The query mode (QueryName) emits the plain cuts only.
 //
 // Offsets are computed here in one pass over gse's cuts, in bytes of the
 // input, so they are right for every token, repeated words included (gse's
@@ -132,14 +135,51 @@ func hanRun(input []byte, i int, spans []span) ([]byte, []span, int) {
 
 // cutHan appends the tokens of one Han run.
 func (t *Tokenizer) cutHan(rv analysis.TokenStream, pos int, run []byte, spans []span) (analysis.TokenStream, int) {
-	for _, s := range t.seg.Segment(run) {
+	segs := t.seg.Segment(run)
+	for i, s := range segs {
 		pos++
 		rv = appendHan(rv, run, spans, s.Start(), s.End(), pos)
-		if t.subwords && utf8.RuneCount(run[s.Start():s.End()]) > 2 {
+		if !t.subwords {
+			continue
+		}
+		if utf8.RuneCount(run[s.Start():s.End()]) > 2 {
 			rv = t.appendSubwords(rv, run, spans, s.Start(), s.End(), pos)
+		}
+		if i+1 < len(segs) {
+			rv = t.appendStraddling(rv, run, spans, s.Start(), s.End(), segs[i+1].End(), pos)
 		}
 	}
 	return rv, pos
+}
+
+// appendStraddling appends, at pos, the dictionary word of four characters
+// made of the last two characters of the word run[start:end] and the first
+// two of the next one, ending at next, where each of the two halves is a
+// word of its own or one of its word's sub-words: gse cuts 统计数据安全管理
+// as 统计数据 + 安全管理, yet it says 数据安全, and a search for 数据安全 must
+// find it. Only halves that are words count, so a reading across the cut
+// that the cut contradicts is not made up: 一审判决 gives no 审判.
+func (t *Tokenizer) appendStraddling(rv analysis.TokenStream, run []byte, spans []span, start, end, next, pos int) analysis.TokenStream {
+	left, right := end, end
+	for range 2 {
+		if left <= start || right >= next {
+			return rv
+		}
+		_, size := utf8.DecodeLastRune(run[:left])
+		left -= size
+		_, size = utf8.DecodeRune(run[right:])
+		right += size
+	}
+	if !t.word(run[left:right]) || left > start && !t.word(run[left:end]) || right < next && !t.word(run[end:right]) {
+		return rv
+	}
+	return appendHan(rv, run, spans, left, right, pos)
+}
+
+// word reports whether w is a word of the dictionary.
+func (t *Tokenizer) word(w []byte) bool {
+	_, _, err := t.seg.Dict.Value(w)
+	return err == nil
 }
 
 // appendSubwords appends, at pos, every dictionary word of two characters
