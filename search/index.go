@@ -222,24 +222,32 @@ func (x *Index) EachDocument(ctx context.Context, fn func(id string, updated tim
 	var after []string
 	for {
 		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), batch, 0, false)
-		req.Fields = []string{indexer.FieldUpdatedAt}
 		req.SortBy([]string{"_id"})
 		req.SearchAfter = after
 		sr, err := x.run(ctx, req)
 		if err != nil {
 			return err
 		}
-		for _, dm := range sr.Hits {
+		// Where the next page starts, and whether there is one, is the
+		// search's to say: loadStored leaves out documents deleted since.
+		found := len(sr.Hits)
+		if found > 0 {
+			after = []string{sr.Hits[found-1].ID}
+		}
+		hits, err := x.loadStored(sr.Hits, []string{indexer.FieldUpdatedAt})
+		if err != nil {
+			return err
+		}
+		for _, dm := range hits {
 			s, _ := dm.Fields[indexer.FieldUpdatedAt].(string)
 			t, _ := time.Parse(time.RFC3339, s)
 			if err := fn(dm.ID, t); err != nil {
 				return err
 			}
 		}
-		if len(sr.Hits) < batch {
+		if found < batch {
 			return nil
 		}
-		after = []string{sr.Hits[len(sr.Hits)-1].ID}
 	}
 }
 

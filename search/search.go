@@ -276,7 +276,10 @@ func (x *Index) fetch(ctx context.Context, ids []string, fields []string) (*blev
 	return out, nil
 }
 
-// run runs req, its hits' stored fields read by loadStored.
+// run runs req, its hits' stored fields read by loadStored: from the
+// index as it is once the search has returned, so a hit shows a document
+// changed since as it is now, and one withdrawn since is left out (a page
+// can then hold fewer hits than asked for, with the total unchanged).
 func (x *Index) run(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
 	fields := req.Fields
 	if len(fields) > 0 {

@@ -127,3 +127,24 @@ func TestDatesShownFilteredAndSorted(t *testing.T) {
 		t.Errorf("by date: %v, want c b a", got)
 	}
 }
+
+// TestWordAcrossACut: 数据安全, which gse's cut of 统计数据安全管理 runs
+// through, is found as a word and in the phrases the text holds, and not
+// in one it does not.
+func TestWordAcrossACut(t *testing.T) {
+	ctx := t.Context()
+	x := mustOpenIndex(t)
+	if err := x.IndexPublic(ctx, &catalogue.PublicEntry{ID: "a", Content: &catalogue.Content{
+		Title: "关于统计工作的通知", Body: "要求加强统计数据安全管理。"}}); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{`数据安全`: 1, `"数据安全管理"`: 1, `"统计数据安全"`: 1, `"加强数据安全"`: 0} {
+		res, err := x.Search(ctx, Query{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != uint64(want) {
+			t.Errorf("%s: %d hits, want %d", q, res.Total, want)
+		}
+	}
+}

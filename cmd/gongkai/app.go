@@ -101,6 +101,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	if m.Config.Demo {
 		if err := m.loadDemo(ctx); err != nil {
+			m.consistent = false // an import stopped halfway: see importFile
 			return err
 		}
 	}

@@ -165,13 +165,14 @@ func (b *Bucket) prepare() error {
 		b.unsyncedStop = true
 		b.deferred.marked = true
 		// Deferred writes began after the marker was written; a minute
-		// allows for a clock set back meanwhile, and a clock now behind
-		// the marker's time was set back further.
-		since := fi.ModTime()
-		if now := time.Now(); now.Before(since) {
-			since = now
+		// allows for a clock set back meanwhile. A clock now behind the
+		// marker's time was set back further, and nothing tells when:
+		// every object is checked.
+		since := fi.ModTime().Add(-time.Minute)
+		if time.Now().Before(fi.ModTime()) {
+			since = time.Time{}
 		}
-		if err := b.removeIncomplete(since.Add(-time.Minute)); err != nil {
+		if err := b.removeIncomplete(since); err != nil {
 			return fmt.Errorf("check objects after an unsynced stop: %w", err)
 		}
 	} else if !errors.Is(err, iofs.ErrNotExist) {

@@ -14,7 +14,7 @@
 // a search for a part finds the whole and phrase queries over whole words
 // still line up, and a four-character word that gse's cut runs through,
 // made of two words or sub-words on either side of it (法律 + 责任 gives
-// 法律责任, at 法律's position), so a word is found however gse cut the
+// 法律责任, at 责任's position), so a word is found however gse cut the
 // text around it. The query mode (QueryName) emits the plain cuts only.
 //
 // Offsets are computed here in one pass over gse's cuts, in bytes of the
@@ -145,24 +145,26 @@ func (t *Tokenizer) cutHan(rv analysis.TokenStream, pos int, run []byte, spans [
 		if utf8.RuneCount(run[s.Start():s.End()]) > 2 {
 			rv = t.appendSubwords(rv, run, spans, s.Start(), s.End(), pos)
 		}
-		if i+1 < len(segs) {
-			rv = t.appendStraddling(rv, run, spans, s.Start(), s.End(), segs[i+1].End(), pos)
+		if i > 0 {
+			rv = t.appendStraddling(rv, run, spans, segs[i-1].Start(), s.Start(), s.End(), pos)
 		}
 	}
 	return rv, pos
 }
 
 // appendStraddling appends, at pos, the dictionary word of four characters
-// made of the last two characters of the word run[start:end] and the first
-// two of the next one, ending at next, where each of the two halves is a
-// word of its own or one of its word's sub-words: gse cuts 统计数据安全管理
-// as 统计数据 + 安全管理, yet it says 数据安全, and a search for 数据安全 must
+// made of the last two characters of the word run[start:cut] and the first
+// two of the word run[cut:end], where each of the two halves is a word of
+// its own or one of its word's sub-words: gse cuts 统计数据安全管理 as
+// 统计数据 + 安全 + 管理, yet it says 数据安全, and a search for 数据安全 must
 // find it. Only halves that are words count, so a reading across the cut
-// that the cut contradicts is not made up: 一审判决 gives no 审判.
-func (t *Tokenizer) appendStraddling(rv analysis.TokenStream, run []byte, spans []span, start, end, next, pos int) analysis.TokenStream {
-	left, right := end, end
+// that the cut contradicts is not made up: 一审判决 gives no 审判. It takes
+// the second word's position, so that the phrase 数据安全管理 matches the
+// text, and 加强数据安全 does not.
+func (t *Tokenizer) appendStraddling(rv analysis.TokenStream, run []byte, spans []span, start, cut, end, pos int) analysis.TokenStream {
+	left, right := cut, cut
 	for range 2 {
-		if left <= start || right >= next {
+		if left <= start || right >= end {
 			return rv
 		}
 		_, size := utf8.DecodeLastRune(run[:left])
@@ -170,7 +172,7 @@ func (t *Tokenizer) appendStraddling(rv analysis.TokenStream, run []byte, spans 
 		_, size = utf8.DecodeRune(run[right:])
 		right += size
 	}
-	if !t.word(run[left:right]) || left > start && !t.word(run[left:end]) || right < next && !t.word(run[end:right]) {
+	if !t.word(run[left:right]) || left > start && !t.word(run[left:cut]) || right < end && !t.word(run[cut:right]) {
 		return rv
 	}
 	return appendHan(rv, run, spans, left, right, pos)
