@@ -81,6 +81,10 @@ func TestPairsIndexed(t *testing.T) {
 			if err := x.Index(ctx, doc); err != nil {
 				t.Fatal(err)
 			}
+			// Not in an _all field besides: the mapping has none.
+			if fields, err := x.Bleve().Fields(); err != nil || slices.Contains(fields, "_all") {
+				t.Errorf("%+v: fields %v, %v; want no _all", c.opts, fields, err)
+			}
 			for _, term := range []string{"政府投资", "社会信用"} {
 				q := query.NewTermQuery(term)
 				q.SetField(FieldPairs)
