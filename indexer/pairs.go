@@ -38,20 +38,10 @@ const FieldPairs = "pairs"
 // 数据安全, see gsetokenizer), and leaving it out of the pairs keeps a
 // fifth of them out of the index.
 func PairTerm(a, b string) (string, bool) {
-	if !pairWord(a) || !pairWord(b) || dictWord([]byte(a+b)) {
+	if !pairWord(a) || !pairWord(b) || dict.Has([]byte(a+b)) {
 		return "", false
 	}
 	return a + b, true
-}
-
-// dictWord reports whether w is a word of the process's dictionary.
-func dictWord(w []byte) bool {
-	seg, err := dict.Segmenter()
-	if err != nil {
-		return false
-	}
-	_, _, err = seg.Dict.Value(w)
-	return err == nil
 }
 
 func isHan(r rune) bool { return r >= 0x2E80 && unicode.Is(unicode.Han, r) }
@@ -118,7 +108,7 @@ func pairs(ts analysis.TokenStream) analysis.TokenStream {
 			b := words[j]
 			term := make([]byte, 0, len(a.Term)+len(b.Term))
 			term = append(append(term, a.Term...), b.Term...)
-			if seen[string(term)] || dictWord(term) {
+			if seen[string(term)] || dict.Has(term) {
 				continue
 			}
 			seen[string(term)] = true

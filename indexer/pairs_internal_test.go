@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -45,6 +46,28 @@ func TestPairs(t *testing.T) {
 				t.Errorf("%s: pairs %q hold %q", c.text, got, w)
 			}
 		}
+	}
+}
+
+// The pairs analyzer cuts the text itself when the text field's tokens
+// are not there, and gives the same pairs; it keeps no tokens after.
+func TestPairAnalyzerWithoutTextTokens(t *testing.T) {
+	a := NewMapping().AnalyzerNamed(IndexAnalyzer)
+	text := []byte("统一社会信用代码，扩大政府投资规模")
+	terms := func(ts analysis.TokenStream) (out []string) {
+		for _, tok := range ts {
+			out = append(out, string(tok.Term))
+		}
+		return out
+	}
+	want := terms(pairs(a.Analyze(text)))
+	src := &pairSource{inner: a}
+	if got := terms(pairAnalyzer{src}.Analyze(text)); len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("without the text field's tokens: pairs %q, want %q", got, want)
+	}
+	src.Analyze(text)
+	if got := terms(pairAnalyzer{src}.Analyze(text)); !slices.Equal(got, want) || src.tokens != nil {
+		t.Errorf("from the text field's tokens: pairs %q, want %q; tokens kept: %t", got, want, src.tokens != nil)
 	}
 }
 

@@ -258,22 +258,18 @@ func (x *Index) browse(ctx context.Context, req *bleve.SearchRequest, q Query, w
 // fetch returns the documents with the given ids, in that order, with
 // their stored fields; those deleted since are left out.
 func (x *Index) fetch(ctx context.Context, ids []string, fields []string) (*bleve.SearchResult, error) {
-	out := &bleve.SearchResult{Hits: search.DocumentMatchCollection{}}
-	if len(ids) == 0 {
-		return out, nil
-	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	hits := make(search.DocumentMatchCollection, 0, len(ids))
 	for _, id := range ids {
-		out.Hits = append(out.Hits, &search.DocumentMatch{ID: id})
+		hits = append(hits, &search.DocumentMatch{ID: id})
 	}
-	hits, err := x.loadStored(out.Hits, fields)
+	hits, err := x.loadStored(hits, fields)
 	if err != nil {
 		return nil, err
 	}
-	out.Hits = hits
-	return out, nil
+	return &bleve.SearchResult{Hits: hits}, nil
 }
 
 // run runs req, its hits' stored fields read by loadStored: from the

@@ -218,20 +218,11 @@ func (m *Main) open(ctx context.Context) error {
 	}
 	if unclean {
 		m.Log.Warn("the last run did not stop cleanly: reconciling the public projection and rebuilding the indexes")
-		rep, err := m.Service.Reconcile(ctx)
+		rep, err := m.reconcile(ctx)
 		if err != nil {
 			return err
 		}
-		if err := m.Records.Sync(ctx); err != nil { // the store forgets the stop
-			return err
-		}
 		m.Log.Info("reconciled", "entries", rep.Entries, "public", rep.Public, "rewritten", rep.Rewritten, "removed", rep.Removed)
-		// The indexes may hold documents the crash left behind: start empty.
-		for _, idx := range []*search.Index{m.PublicIndex, m.StaffIndex} {
-			if err := idx.Clear(); err != nil {
-				return err
-			}
-		}
 		pubFresh, staffFresh = true, true
 	}
 	if pubFresh || staffFresh {
@@ -335,24 +326,34 @@ func (m *Main) rebuild(ctx context.Context, public, staff bool) error {
 	return errors.Join(errs...)
 }
 
+// reconcile makes the public projection agree with the records and that
+// durable, so that the store forgets an unsynced stop, and empties both
+// indexes for a rebuild: they may hold documents a crash left behind.
+func (m *Main) reconcile(ctx context.Context) (catalogue.ReconcileReport, error) {
+	rep, err := m.Service.Reconcile(ctx)
+	if err != nil {
+		return rep, err
+	}
+	if err := m.Records.Sync(ctx); err != nil {
+		return rep, err
+	}
+	for _, idx := range []*search.Index{m.PublicIndex, m.StaffIndex} {
+		if err := idx.Clear(); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
 // Reindex reconciles the public projection with the records and rebuilds
 // both indexes from scratch.
 func (m *Main) Reindex(ctx context.Context) error {
-	rep, err := m.Service.Reconcile(ctx)
+	rep, err := m.reconcile(ctx)
 	if err != nil {
-		return err
-	}
-	if err := m.Records.Sync(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.stdout, "reconciled: %d entries, %d public, %d public records rewritten, %d removed\n",
 		rep.Entries, rep.Public, rep.Rewritten, rep.Removed)
-	if err := m.PublicIndex.Clear(); err != nil {
-		return err
-	}
-	if err := m.StaffIndex.Clear(); err != nil {
-		return err
-	}
 	if err := m.rebuild(ctx, true, true); err != nil {
 		return err
 	}

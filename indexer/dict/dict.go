@@ -163,6 +163,17 @@ func Segmenter() (*gse.Segmenter, error) {
 	return seg, loadErr
 }
 
+// Has reports whether w is a word of the process's dictionary (false if
+// the dictionary cannot be loaded).
+func Has(w []byte) bool {
+	seg, err := Segmenter()
+	if err != nil {
+		return false
+	}
+	_, _, err = seg.Dict.Value(w)
+	return err == nil
+}
+
 // Fingerprint identifies everything that decides how text is segmented:
 // the gse version and dictionary, the domain dictionary and the user words.
 // An index built under another fingerprint must be rebuilt. It loads the

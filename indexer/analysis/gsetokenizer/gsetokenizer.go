@@ -172,16 +172,10 @@ func (t *Tokenizer) appendStraddling(rv analysis.TokenStream, run []byte, spans 
 		_, size = utf8.DecodeRune(run[right:])
 		right += size
 	}
-	if !t.word(run[left:right]) || left > start && !t.word(run[left:cut]) || right < end && !t.word(run[cut:right]) {
+	if !dict.Has(run[left:right]) || left > start && !dict.Has(run[left:cut]) || right < end && !dict.Has(run[cut:right]) {
 		return rv
 	}
 	return appendHan(rv, run, spans, left, right, pos)
-}
-
-// word reports whether w is a word of the dictionary.
-func (t *Tokenizer) word(w []byte) bool {
-	_, _, err := t.seg.Dict.Value(w)
-	return err == nil
 }
 
 // appendSubwords appends, at pos, every dictionary word of two characters
