@@ -24,6 +24,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, env
 			return fmt.Errorf("import: %w", err)
 		}
 	}
+	defer bulkMemory(env)()
 	m := NewMain(c, stdout, stderr)
 	defer m.Close()
 	if err := m.OpenOffline(ctx); err != nil {

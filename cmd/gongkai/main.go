@@ -106,6 +106,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer, en
 	if err := parse(fs, &c, args); err != nil {
 		return err
 	}
+	defer bulkMemory(env)()
 	m := NewMain(c, stdout, stderr)
 	defer m.Close()
 	if err := m.OpenForReindex(ctx); err != nil {
