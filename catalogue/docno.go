@@ -184,11 +184,23 @@ func parseChineseNumber(s string) (int, bool) {
 // or 令号 compares equal: the canonical DocNo.String() when s parses, and
 // otherwise s with widths folded, spaces removed and year brackets unified,
 // so that numbers this parser does not understand still match themselves.
+// Another published number written in full (an organ and 第N号) keeps its
+// organ as written and gets its serial in Arabic digits: 全国人民代表大会
+// 公告第八号 and 公告第8号 are one number.
 func NormalizeDocNo(s string) string {
 	if d, ok := ParseDocNo(s); ok {
 		return d.String()
 	}
-	return docNoClean(s)
+	t := docNoClean(s)
+	if utf8.RuneCountInString(t) > docNoMaxRunes {
+		return t
+	}
+	if m := numberedPattern.FindStringSubmatchIndex(t); m != nil {
+		if serial, ok := parseSerial(t[m[2]:m[3]]); ok {
+			return t[:m[2]] + strconv.Itoa(serial) + t[m[3]:]
+		}
+	}
+	return t
 }
 
 // numberedPattern is an organ's name and its serial, as published numbers

@@ -59,6 +59,12 @@ func TestNormalizeDocNo(t *testing.T) {
 		"政府信息公开":                "政府信息公开",
 		// A number ParseDocNo does not read matches as written, widths aside.
 		"杭州市第十二届人民代表大会常务委员会公告第７８号": "杭州市第十二届人民代表大会常务委员会公告第78号",
+		// Its serial in Arabic digits, however it was written.
+		"全国人民代表大会公告第八号":            "全国人民代表大会公告第8号",
+		"全国人民代表大会公告第 008 号":        "全国人民代表大会公告第8号",
+		"杭州市第十二届人民代表大会常务委员会公告第十四号": "杭州市第十二届人民代表大会常务委员会公告第14号",
+		"国务院、中央军事委员会令第五百七十七号":      "国务院、中央军事委员会令第577号",
+		"某某公告第一二号":                 "某某公告第一二号", // digit by digit: a year, not a serial
 	}
 	for in, want := range tests {
 		if got := NormalizeDocNo(in); got != want {
