@@ -485,3 +485,84 @@ func TestCompact(t *testing.T) {
 		}
 	})
 }
+
+// TestBulkLoadSettles: an index opened for a bulk load does not merge its
+// segments as it goes, Settle then merges all of it into one segment and
+// loses nothing, and a load of a few segments is left to Bleve's merger.
+func TestBulkLoadSettles(t *testing.T) {
+	ctx := context.Background()
+	const perRound = 500
+	load := func(t *testing.T, dir string, rounds int) *indexer.Index {
+		t.Helper()
+		// Closed after each round, so that each is a segment of its own.
+		for round := range rounds {
+			x, err := indexer.OpenWith(dir, indexer.Options{Bulk: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var docs []indexer.Document
+			for i := range perRound {
+				n := round*perRound + i
+				docs = append(docs, indexer.Document{ID: fmt.Sprintf("doc%d", n), Title: "政府信息公开", Body: fmt.Sprintf("第%d号通知", n)})
+			}
+			if err := x.Index(ctx, docs...); err != nil {
+				t.Fatal(err)
+			}
+			MustClose(t, x)
+		}
+		x, err := indexer.OpenWith(dir, indexer.Options{Bulk: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { x.Close() })
+		return x
+	}
+	segments := func(t *testing.T, x *indexer.Index) uint64 {
+		t.Helper()
+		n, err := x.Segments()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	dir := t.TempDir() + "/index"
+	x := load(t, dir, 12)
+	// Bleve's merger, left to itself, merges these within a second or
+	// so; opened for a bulk load, it does not.
+	before := segments(t, x)
+	if before < 12 {
+		t.Errorf("%d segments after 12 rounds of a bulk load, want 12 or more: merged as it went", before)
+	}
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if n := segments(t, x); n < before {
+			t.Errorf("%d segments, %d a moment ago: merged during a bulk load", n, before)
+			break
+		}
+	}
+	if err := x.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := segments(t, x); n != 1 {
+		t.Errorf("%d segments after Settle, want 1", n)
+	}
+	if n := MustCount(t, x); n != 12*perRound {
+		t.Errorf("%d documents after Settle, want %d", n, 12*perRound)
+	}
+	for _, id := range []string{"doc0", "doc3456", "doc5999"} {
+		no := strings.TrimPrefix(id, "doc")
+		if got := MustSearch(t, x, wordsQuery(t, x, "第"+no+"号通知")); !slices.Equal(got, []string{id}) {
+			t.Errorf("after Settle a search for %s finds %v", id, got)
+		}
+	}
+
+	t.Run("FewSegmentsLeft", func(t *testing.T) {
+		x := load(t, t.TempDir()+"/index", 3)
+		if err := x.Settle(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := segments(t, x); n != 3 {
+			t.Errorf("%d segments after Settle of 3, want them left as they are", n)
+		}
+	})
+}

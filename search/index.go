@@ -49,6 +49,10 @@ func (x *Index) Analysis() indexer.Analysis { return x.idx.Analysis() }
 // Close closes the index.
 func (x *Index) Close() error { return x.idx.Close() }
 
+// Settle merges what a bulk load left into one segment, if it left many
+// (indexer.Index.Settle).
+func (x *Index) Settle(ctx context.Context) error { return x.idx.Settle(ctx) }
+
 // Count returns the number of documents, or 0 if the index cannot say.
 func (x *Index) Count() uint64 {
 	n, _ := x.idx.Count()

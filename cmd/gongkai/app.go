@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"gongkai/catalogue"
 	"gongkai/demo"
 	"gongkai/indexer"
@@ -52,6 +54,9 @@ type Main struct {
 
 	// reindexing is set by OpenForReindex.
 	reindexing bool
+	// bulk is set by the offline commands, which load many documents and
+	// exit: their indexes merge no segments until Settle (indexer.Options).
+	bulk bool
 	// consistent is set once the store, the public projection and the
 	// indexes are known to agree: opening found a clean stop or repaired
 	// an unclean one, or Reindex finished. Only then may Close remove the
@@ -77,13 +82,16 @@ const dirtyMarker = "unclean-shutdown"
 
 // OpenOffline opens the store and indexes for a maintenance command; it
 // fails if a server (or another command) is using the data dir.
-func (m *Main) OpenOffline(ctx context.Context) error { return m.open(ctx) }
+func (m *Main) OpenOffline(ctx context.Context) error {
+	m.bulk = true
+	return m.open(ctx)
+}
 
 // OpenForReindex is OpenOffline for Reindex, which reconciles and rebuilds
 // everything itself: opening does not rebuild indexes first, even new ones
 // or after an unclean stop, so nothing is indexed twice.
 func (m *Main) OpenForReindex(ctx context.Context) error {
-	m.reindexing = true
+	m.reindexing, m.bulk = true, true
 	return m.open(ctx)
 }
 
@@ -172,7 +180,7 @@ func (m *Main) open(ctx context.Context) error {
 	}
 	// Hidden, for tools/bench only: GONGKAI_ANALYZER=bigram builds the
 	// indexes with Bleve's CJK bigrams, the baseline gse is compared with.
-	ixOpts := indexer.Options{Analysis: indexer.Analysis(os.Getenv("GONGKAI_ANALYZER"))}
+	ixOpts := indexer.Options{Analysis: indexer.Analysis(os.Getenv("GONGKAI_ANALYZER")), Bulk: m.bulk}
 	pub, pubFresh, err := search.OpenIndexWith(filepath.Join(c.Data, "index", "public"), ixOpts)
 	if err != nil {
 		return err
@@ -343,6 +351,16 @@ func (m *Main) reconcile(ctx context.Context) (catalogue.ReconcileReport, error)
 		}
 	}
 	return rep, nil
+}
+
+// Settle merges what a bulk load left in each index into one segment, the
+// two side by side, when it left many: searches then walk one.
+func (m *Main) Settle(ctx context.Context) error {
+	var g errgroup.Group
+	for _, idx := range []*search.Index{m.PublicIndex, m.StaffIndex} {
+		g.Go(func() error { return idx.Settle(ctx) })
+	}
+	return g.Wait()
 }
 
 // Reindex reconciles the public projection with the records and rebuilds

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"gongkai/catalogue"
 )
@@ -37,6 +38,15 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		if err != nil {
 			return err
 		}
+	}
+	start := time.Now()
+	if err := m.Settle(ctx); err != nil {
+		// Nothing is lost: the indexes are whole, only in more pieces
+		// than searches like; gongkai reindex merges them again.
+		return fmt.Errorf("import: the lines were imported, but merging the indexes failed (searches work, more slowly, until gongkai reindex): %w", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		fmt.Fprintf(stdout, "indexes merged (%.1fs)\n", took.Seconds())
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d line(s) failed to import; the other lines were imported", failed)
