@@ -344,7 +344,10 @@ func (x *Index) Close() error {
 // fifth to a quarter faster, and the server after a rebuild peaked at
 // 790-808 MB rather than 1,016 MB. Merging the full corpus takes about
 // 20 s.
-func (x *Index) Compact(ctx context.Context) error {
+func (x *Index) Compact(ctx context.Context) error { return x.compact(ctx, 2) }
+
+// compact is Compact when the index has at least from segments on disk.
+func (x *Index) compact(ctx context.Context, from uint64) error {
 	if err := x.persist(); err != nil {
 		return fmt.Errorf("indexer: compact %s: %w", x.dir, err)
 	}
@@ -353,6 +356,9 @@ func (x *Index) Compact(ctx context.Context) error {
 		return fmt.Errorf("indexer: compact %s: %w", x.dir, err)
 	}
 	before := rootSegments(s)
+	if before < from {
+		return nil
+	}
 	// All segments in one merge: Bleve's own plan for one segment merges
 	// ten at a time and stops after one round, forty segments into four.
 	plan := mergeplan.SingleSegmentMergePlanOptions
@@ -365,7 +371,7 @@ func (x *Index) Compact(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("indexer: compact %s: %w", x.dir, err)
 	}
-	if after := rootSegments(s); before > 1 && after >= before {
+	if after := rootSegments(s); after >= before {
 		return fmt.Errorf("indexer: compact %s: still %d segments after merging %d (see the log)", x.dir, after, before)
 	}
 	// Bleve deletes the files the merge replaced in the background, a
@@ -393,19 +399,7 @@ func (x *Index) Compact(ctx context.Context) error {
 // settledSegments segments, and otherwise leaves the few there are to
 // Bleve's merger in the server: an import of a few batches into a large
 // catalogue is not worth rewriting the whole index for.
-func (x *Index) Settle(ctx context.Context) error {
-	if err := x.persist(); err != nil {
-		return fmt.Errorf("indexer: settle %s: %w", x.dir, err)
-	}
-	s, err := x.scorch()
-	if err != nil {
-		return fmt.Errorf("indexer: settle %s: %w", x.dir, err)
-	}
-	if rootSegments(s) <= settledSegments {
-		return nil
-	}
-	return x.Compact(ctx)
-}
+func (x *Index) Settle(ctx context.Context) error { return x.compact(ctx, settledSegments+1) }
 
 // settledSegments is how many segments Settle leaves as they are: Bleve's
 // merger lets a tier hold ten before merging it.
