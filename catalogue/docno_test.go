@@ -182,3 +182,23 @@ func BenchmarkNormalizeDocNo(b *testing.B) {
 		NormalizeDocNo(inputs[i%len(inputs)])
 	}
 }
+
+// TestImportKeyKeepsNumbersAsWritten: an import key holds a number written
+// in full as the first imports did, serial as written, so that a file
+// imported before NormalizeDocNo read such serials lands on the same
+// entries again; 文号 and 令号 are keyed in their canonical form.
+func TestImportKeyKeepsNumbersAsWritten(t *testing.T) {
+	key := func(docNo string) string {
+		r := ImportRecord{Organ: "全国人民代表大会", Title: "中华人民共和国宪法修正案", FormedAt: "1993-03-29", DocNo: docNo}
+		return r.ImportKey()
+	}
+	for docNo, want := range map[string]string{
+		"全国人民代表大会公告第八号":     "全国人民代表大会公告第八号",
+		"全国人民代表大会公告第 008 号": "全国人民代表大会公告第008号",
+		"国务院令（第７１１号）":       "国务院令第711号",
+	} {
+		if got, w := key(docNo), "record\x00全国人民代表大会\x00中华人民共和国宪法修正案\x001993-03-29\x00"+want; got != w {
+			t.Errorf("ImportKey with doc_no %q = %q, want %q", docNo, got, w)
+		}
+	}
+}

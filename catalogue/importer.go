@@ -55,7 +55,18 @@ func (r *ImportRecord) ImportKey() string {
 		return "index_no\x00" + no
 	}
 	return strings.Join([]string{"record", strings.TrimSpace(r.Organ), strings.TrimSpace(r.Title),
-		strings.TrimSpace(r.FormedAt), NormalizeDocNo(r.DocNo)}, "\x00")
+		strings.TrimSpace(r.FormedAt), importDocNo(r.DocNo)}, "\x00")
+}
+
+// importDocNo is the 文号 as import keys hold it: NormalizeDocNo as it was
+// when the first catalogues were imported, which kept the serial of a
+// number written in full (公告第八号) as written. Keys must not change, or a
+// file imported again would make each such line a second entry.
+func importDocNo(s string) string {
+	if d, ok := ParseDocNo(s); ok {
+		return d.String()
+	}
+	return docNoClean(s)
 }
 
 // importID derives the entry id from the import key, so that importing the

@@ -97,18 +97,26 @@ type Options struct {
 	Bulk bool
 }
 
-// bleveConfig is what Bleve opens or creates the index with.
+// bleveConfig is what Bleve opens or creates the index with. Bleve keeps
+// the configuration an index was created with in its index_meta.json and
+// opens it with that, overridden by what is given at the time: the merge
+// plan is therefore given at every open, so that an index a bulk load
+// created merges as usual once the server opens it.
 func (o Options) bleveConfig() map[string]any {
-	c := map[string]any{"unsafe_batch": true}
+	// Bleve's defaults, which a key left out would keep.
+	plan := map[string]any{
+		"FloorSegmentSize":   mergeplan.DefaultMergePlanOptions.FloorSegmentSize,
+		"MaxSegmentsPerTier": mergeplan.DefaultMergePlanOptions.MaxSegmentsPerTier,
+	}
 	if o.Bulk {
 		// Bleve's merger allows as many segments as the documents fill at
 		// the size of the smallest (counted as at least FloorSegmentSize
 		// documents), which is never fewer than there are, and this many
 		// to a tier: it plans no merge, beyond dropping segments whose
 		// documents were all deleted.
-		c["scorchMergePlanOptions"] = map[string]any{"FloorSegmentSize": 1, "MaxSegmentsPerTier": 1 << 20}
+		plan = map[string]any{"FloorSegmentSize": 1, "MaxSegmentsPerTier": 1 << 20}
 	}
-	return c
+	return map[string]any{"unsafe_batch": true, "scorchMergePlanOptions": plan}
 }
 
 // normalize checks the analysis and fills in the default.
@@ -359,6 +367,7 @@ func (x *Index) compact(ctx context.Context, from uint64) error {
 	if before < from {
 		return nil
 	}
+	tasks := mergeTasks(s)
 	// All segments in one merge: Bleve's own plan for one segment merges
 	// ten at a time and stops after one round, forty segments into four.
 	plan := mergeplan.SingleSegmentMergePlanOptions
@@ -371,7 +380,9 @@ func (x *Index) compact(ctx context.Context, from uint64) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("indexer: compact %s: %w", x.dir, err)
 	}
-	if after := rootSegments(s); after >= before {
+	// Bleve's plan may find nothing worth merging (one large segment and
+	// one made mostly of deletions, say): then nothing is wrong.
+	if after := rootSegments(s); after >= before && mergeTasks(s) > tasks {
 		return fmt.Errorf("indexer: compact %s: still %d segments after merging %d (see the log)", x.dir, after, before)
 	}
 	// Bleve deletes the files the merge replaced in the background, a
@@ -424,6 +435,12 @@ func (x *Index) scorch() (*scorch.Scorch, error) {
 		return nil, errors.New("not a scorch index")
 	}
 	return s, nil
+}
+
+// mergeTasks is the number of merges Bleve's merger has planned so far.
+func mergeTasks(s *scorch.Scorch) uint64 {
+	n, _ := s.StatsMap()["TotFileMergePlanTasks"].(uint64)
+	return n
 }
 
 // rootSegments is the number of segment files of the index's current

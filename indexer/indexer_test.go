@@ -556,6 +556,21 @@ func TestBulkLoadSettles(t *testing.T) {
 		}
 	}
 
+	// The server opens the index without Bulk: its merger merges again,
+	// though Bleve keeps the configuration an index was created with.
+	t.Run("MergedWhenOpenedAsUsual", func(t *testing.T) {
+		dir := t.TempDir() + "/index"
+		MustClose(t, load(t, dir, 12))
+		x := MustOpen(t, dir)
+		n := segments(t, x)
+		for deadline := time.Now().Add(time.Minute); n >= 12 && time.Now().Before(deadline); n = segments(t, x) {
+			time.Sleep(100 * time.Millisecond)
+		}
+		if n >= 12 {
+			t.Errorf("%d segments a minute after opening a bulk-loaded index without Bulk: not merged", n)
+		}
+	})
+
 	t.Run("FewSegmentsLeft", func(t *testing.T) {
 		x := load(t, t.TempDir()+"/index", 3)
 		if err := x.Settle(ctx); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -39,19 +40,19 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, env
 			return err
 		}
 	}
+	var errs []error
+	if failed > 0 {
+		errs = append(errs, fmt.Errorf("%d line(s) failed to import; the other lines were imported", failed))
+	}
 	start := time.Now()
 	if err := m.Settle(ctx); err != nil {
 		// Nothing is lost: the indexes are whole, only in more pieces
 		// than searches like; gongkai reindex merges them again.
-		return fmt.Errorf("import: the lines were imported, but merging the indexes failed (searches work, more slowly, until gongkai reindex): %w", err)
-	}
-	if took := time.Since(start); took > time.Second {
+		errs = append(errs, fmt.Errorf("import: merging the indexes failed (searches work, more slowly, until gongkai reindex): %w", err))
+	} else if took := time.Since(start); took > time.Second {
 		fmt.Fprintf(stdout, "indexes merged (%.1fs)\n", took.Seconds())
 	}
-	if failed > 0 {
-		return fmt.Errorf("%d line(s) failed to import; the other lines were imported", failed)
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // importFile imports one JSONL file, naming each bad line on stderr, and
