@@ -188,19 +188,28 @@ func parseChineseNumber(s string) (int, bool) {
 // organ as written and gets its serial in Arabic digits: 全国人民代表大会
 // 公告第八号 and 公告第8号 are one number.
 func NormalizeDocNo(s string) string {
-	if d, ok := ParseDocNo(s); ok {
-		return d.String()
-	}
-	t := docNoClean(s)
+	t := writtenDocNo(s)
 	if utf8.RuneCountInString(t) > docNoMaxRunes {
 		return t
 	}
+	// A parsed 令号 (国务院令第711号) matches too, and is left as it is.
 	if m := numberedPattern.FindStringSubmatchIndex(t); m != nil {
 		if serial, ok := parseSerial(t[m[2]:m[3]]); ok {
 			return t[:m[2]] + strconv.Itoa(serial) + t[m[3]:]
 		}
 	}
 	return t
+}
+
+// writtenDocNo is a 文号 or 令号 in its canonical form, and any other
+// number as written, widths folded, spaces removed and year brackets
+// unified: NormalizeDocNo before it read the serials of numbers written in
+// full, as import keys still hold them (ImportRecord.ImportKey).
+func writtenDocNo(s string) string {
+	if d, ok := ParseDocNo(s); ok {
+		return d.String()
+	}
+	return docNoClean(s)
 }
 
 // numberedPattern is an organ's name and its serial, as published numbers

@@ -49,24 +49,16 @@ type ImportAttachment struct {
 const MaxImportLineBytes = 16 << 20
 
 // ImportKey identifies the entry a record describes across imports: its
-// 索引号 when it has one, else organ, title, date and 文号 together.
+// 索引号 when it has one, else organ, title, date and 文号 together. The
+// 文号 is held as the first imports held it (writtenDocNo): keys must not
+// change, or a file imported again would make each such line a second
+// entry.
 func (r *ImportRecord) ImportKey() string {
 	if no := strings.TrimSpace(r.IndexNo); no != "" {
 		return "index_no\x00" + no
 	}
 	return strings.Join([]string{"record", strings.TrimSpace(r.Organ), strings.TrimSpace(r.Title),
-		strings.TrimSpace(r.FormedAt), importDocNo(r.DocNo)}, "\x00")
-}
-
-// importDocNo is the 文号 as import keys hold it: NormalizeDocNo as it was
-// when the first catalogues were imported, which kept the serial of a
-// number written in full (公告第八号) as written. Keys must not change, or a
-// file imported again would make each such line a second entry.
-func importDocNo(s string) string {
-	if d, ok := ParseDocNo(s); ok {
-		return d.String()
-	}
-	return docNoClean(s)
+		strings.TrimSpace(r.FormedAt), writtenDocNo(r.DocNo)}, "\x00")
 }
 
 // importID derives the entry id from the import key, so that importing the

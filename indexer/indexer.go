@@ -416,15 +416,6 @@ func (x *Index) Settle(ctx context.Context) error { return x.compact(ctx, settle
 // merger lets a tier hold ten before merging it.
 const settledSegments = 10
 
-// Segments returns the number of segment files the index has on disk.
-func (x *Index) Segments() (uint64, error) {
-	s, err := x.scorch()
-	if err != nil {
-		return 0, fmt.Errorf("indexer: %s: %w", x.dir, err)
-	}
-	return rootSegments(s), nil
-}
-
 func (x *Index) scorch() (*scorch.Scorch, error) {
 	adv, err := x.idx.Advanced()
 	if err != nil {
