@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"gongkai/catalogue"
+	"gongkai/indexer/analysis/fold"
 	"gongkai/indexer/analysis/pinyin"
 	"gongkai/indexer/analysis/t2s"
 )
@@ -41,6 +42,10 @@ const (
 	FieldSummary  = "summary"  // stored only
 	FieldBody     = "body"     // stored only
 	FieldKeywords = "keywords" // 主题词: indexed only
+	// FieldPlain names, separated by spaces, the stored texts (FieldTitle,
+	// FieldBody) that fold to themselves (fold.Unchanged): snippets look
+	// for terms in them as they are. Stored only.
+	FieldPlain = "plain"
 	// The title's pinyin, in full and as initials, cut into grams for
 	// substring matching (package pinyin): indexed only.
 	FieldTitlePinyin   = "title_py"
@@ -195,6 +200,13 @@ func (d *Document) record() record {
 	}
 	str(FieldSummary, d.Summary)
 	str(FieldBody, d.Body)
+	var plain []string
+	for _, f := range []struct{ name, text string }{{FieldTitle, d.Title}, {FieldBody, d.Body}} {
+		if f.text != "" && fold.Unchanged(f.text) {
+			plain = append(plain, f.name)
+		}
+	}
+	str(FieldPlain, strings.Join(plain, " "))
 	var text []string
 	for _, v := range []string{d.Title, d.Keywords, d.Summary, d.Body, d.AttachmentText} {
 		if v != "" {

@@ -83,7 +83,7 @@ func NewMappingFor(a Analysis) mapping.IndexMapping {
 	doc.AddFieldMappingsAt(FieldTitle, text(true, true))
 	doc.AddFieldMappingsAt(FieldText, text(false, true))
 	doc.AddFieldMappingsAt(FieldKeywords, text(false, false))
-	for _, name := range []string{FieldSummary, FieldBody} {
+	for _, name := range []string{FieldSummary, FieldBody, FieldPlain} {
 		f := bleve.NewTextFieldMapping()
 		f.Index = false
 		f.Store = true

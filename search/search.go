@@ -142,7 +142,7 @@ func (x *Index) search(ctx context.Context, q Query, start time.Time) (*Result, 
 	req.Fields = storedFields
 	hl := q.Highlight && !parsed.Empty()
 	if hl {
-		req.Fields = append(storedFields[:len(storedFields):len(storedFields)], indexer.FieldBody)
+		req.Fields = append(storedFields[:len(storedFields):len(storedFields)], indexer.FieldBody, indexer.FieldPlain)
 	}
 	// Every sort key beyond the score is read for every hit, not only for the
 	// page shown: at 150k entries tie-breakers on a date and _id cost more
@@ -327,16 +327,20 @@ func highlight(hits search.DocumentMatchCollection, terms []string) {
 	q := newQueryTerms(terms)
 	for _, h := range hits {
 		frags := search.FieldFragmentMap{}
+		plain, _ := h.Fields[indexer.FieldPlain].(string)
+		unchanged := strings.Fields(plain)
 		for _, f := range []struct {
 			field string
 			n     int
 		}{{indexer.FieldTitle, 1}, {indexer.FieldBody, 2}} {
 			text, _ := h.Fields[f.field].(string)
-			if s := q.snippets(text, f.n); len(s) > 0 {
+			if s := q.snippets(text, f.n, slices.Contains(unchanged, f.field)); len(s) > 0 {
 				frags[f.field] = s
 			}
 		}
-		delete(h.Fields, indexer.FieldBody) // read for the snippets only
+		// Read for the snippets only.
+		delete(h.Fields, indexer.FieldBody)
+		delete(h.Fields, indexer.FieldPlain)
 		h.Fragments = frags
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gongkai/catalogue"
+	"gongkai/indexer"
 )
 
 // TestShortTitleClauseOnlyWhenSomeEntryHasIt: the short-title clause is
@@ -145,6 +146,42 @@ func TestWordAcrossACut(t *testing.T) {
 		}
 		if res.Total != uint64(want) {
 			t.Errorf("%s: %d hits, want %d", q, res.Total, want)
+		}
+	}
+}
+
+// TestHighlightsFoldedOnlyWhereNeeded: an entry whose title and body are
+// in traditional characters or capitals is marked where the simplified,
+// lower-case query matches, as is one whose text the indexer found needs
+// no folding, and the field that tells them apart is not shown.
+func TestHighlightsFoldedOnlyWhereNeeded(t *testing.T) {
+	ctx := t.Context()
+	x := mustOpenIndex(t)
+	if err := x.IndexPublic(ctx,
+		&catalogue.PublicEntry{ID: "trad", Content: &catalogue.Content{Title: "國民經濟GDP統計通知", Body: "做好國民經濟GDP統計工作。"}},
+		&catalogue.PublicEntry{ID: "plain", Content: &catalogue.Content{Title: "国民经济gdp统计通知", Body: "做好国民经济gdp统计工作。"}},
+	); err != nil {
+		t.Fatal(err)
+	}
+	res, err := x.Search(ctx, Query{Text: "国民经济 gdp", Highlight: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]string{
+		"trad":  {"<mark>國民經濟GDP</mark>統計通知", "做好<mark>國民經濟GDP</mark>統計工作。"},
+		"plain": {"<mark>国民经济gdp</mark>统计通知", "做好<mark>国民经济gdp</mark>统计工作。"},
+	}
+	if len(res.Hits) != 2 {
+		t.Fatalf("%d hits, want 2", len(res.Hits))
+	}
+	for _, h := range res.Hits {
+		w := want[h.ID]
+		title, body := h.Highlights["title"], h.Highlights["body"]
+		if !slices.Equal(title, []string{w[0]}) || !slices.Equal(body, []string{w[1]}) {
+			t.Errorf("%s: title %q, body %q; want %q, %q", h.ID, title, body, w[0], w[1])
+		}
+		if _, ok := h.Highlights[indexer.FieldPlain]; ok {
+			t.Errorf("%s: highlights hold %s", h.ID, indexer.FieldPlain)
 		}
 	}
 }

@@ -11,16 +11,16 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"gongkai/indexer/analysis/t2s"
+	"gongkai/indexer/analysis/fold"
 )
 
 // Snippets are cut here rather than by Bleve's highlighter, from the page's
 // hits only: asking Bleve to highlight makes it keep the term positions of
 // every hit and run the query again, which cost more than the search when
 // a word matches thousands of entries. The query's analysed terms are found
-// in the text folded as the analyzer folds it (traditional to simplified,
-// lower case; letters and digits in either width, see termVariants), and
-// marked in the original text.
+// in the text folded as the analyzer folds it (package fold; letters and
+// digits in either width, see termVariants), and marked in the original
+// text.
 
 // snippetRunes is the length of one fragment in characters: about two
 // lines of Chinese text.
@@ -49,49 +49,10 @@ const (
 	enoughScanBytes = 8 << 10
 )
 
-// foldAppend appends text to dst folded as the analyzer folds terms,
-// keeping every byte where it was: traditional characters to simplified
-// ones of the same length, and letters to lower case (full-width ones to
-// full-width lower case). Full-width letters and digits stay full width: a
-// term is looked for in both widths (termVariants).
-func foldAppend(dst []byte, text string) []byte {
-	start := len(dst)
-	dst = append(dst, text...)
-	b := dst[start:]
-	if s := t2s.SimplifyBytes(b); len(b) > 0 && &s[0] != &b[0] {
-		copy(b, s) // the same length: t2s keeps every character's size
-	}
-	// One step per character, not per byte: Chinese text is mostly
-	// characters of three bytes. The text is valid UTF-8 (stored by the
-	// indexer); in broken text a byte after a stray lead byte may be
-	// stepped over, costing at most a mark.
-	for i := 0; i < len(b); {
-		switch c := b[i]; {
-		case c < utf8.RuneSelf:
-			if c >= 'A' && c <= 'Z' {
-				b[i] = c + 'a' - 'A'
-			}
-			i++
-		case c == 0xEF && i+2 < len(b) && b[i+1] == 0xBC && b[i+2] >= 0xA1 && b[i+2] <= 0xBA:
-			// Ａ–Ｚ (EF BC A1–BA) to ａ–ｚ (EF BD 81–9A).
-			b[i+1], b[i+2] = 0xBD, b[i+2]-0xA1+0x81
-			i += 3
-		case c >= 0xF0:
-			i += 4
-		case c >= 0xE0:
-			i += 3
-		case c >= 0xC0:
-			i += 2
-		default: // a continuation byte out of place
-			i++
-		}
-	}
-	return dst
-}
-
 // foldBuffers hold the folded copies of texts while their terms are
 // found: up to maxTextBytes for each hit shown, which would otherwise be
-// garbage after every search.
+// garbage after every search. A text the indexer found folds to itself
+// (indexer.FieldPlain) is copied as it is, which costs a tenth as much.
 var foldBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // termVariants returns a folded term as typed and, if it has letters,
@@ -213,8 +174,9 @@ func mergeSpans(found []span) (merged []span, limit int) {
 // HTML-escaped, best first: the windows of snippetRunes characters holding
 // the most different terms, then the most matches, in the part of the text
 // searched (see firstScanBytes). Text shorter than a fragment is one
-// fragment; none if no term occurs.
-func (q *queryTerms) snippets(text string, n int) []string {
+// fragment; none if no term occurs. plain says text folds to itself
+// (fold.Unchanged).
+func (q *queryTerms) snippets(text string, n int, plain bool) []string {
 	if text == "" || len(q.variants) == 0 || n <= 0 {
 		return nil
 	}
@@ -231,7 +193,11 @@ func (q *queryTerms) snippets(text string, n int) []string {
 	for end := 0; ; {
 		from := end
 		end = scanEnd(text, from)
-		folded = foldAppend(folded, text[from:end])
+		if plain {
+			folded = append(folded, text[from:end]...)
+		} else {
+			folded = fold.Append(folded, text[from:end])
+		}
 		var searched int
 		found, searched = q.findTerms(folded, from, found)
 		spans, kept := mergeSpans(found)

@@ -8,12 +8,42 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"gongkai/indexer/analysis/fold"
 )
 
 // snippets cuts the fragments of one text for terms, as highlight does for
-// each text of a page.
+// each text of a page: as it is if it folds to itself, as the indexer
+// records (indexer.FieldPlain).
 func snippets(text string, terms []string, n int) []string {
-	return newQueryTerms(terms).snippets(text, n)
+	return newQueryTerms(terms).snippets(text, n, fold.Unchanged(text))
+}
+
+// A text that folds to itself gives the same fragments searched as it is
+// as folded; one that does not is told apart.
+func TestSnippetsOfPlainText(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	pieces := []string{"其他内容。", "规定如下：", "\n", "第十条 ", "档案", "保密", "ｇｄｐ", "gdp", "国民经济", "，", "épm"}
+	terms := []string{"国民经济", "gdp", "档案"}
+	for i := range 200 {
+		var b strings.Builder
+		for size := rng.IntN(40_000); b.Len() < size; {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text := b.String()
+		if !fold.Unchanged(text) {
+			t.Fatalf("text %d folds to something else", i)
+		}
+		q := newQueryTerms(terms)
+		if plain, folded := q.snippets(text, 2, true), q.snippets(text, 2, false); !slices.Equal(plain, folded) {
+			t.Fatalf("text %d: %q as it is, %q folded", i, plain, folded)
+		}
+	}
+	for _, text := range []string{"國民經濟", "GDP", "ＧＤＰ", "国民经济Ａ"} {
+		if fold.Unchanged(text) {
+			t.Errorf("fold.Unchanged(%q) = true", text)
+		}
+	}
 }
 
 // TestSnippets gives the terms as the query analyzer gives them:
@@ -108,7 +138,7 @@ func TestSnippetsStopEarlyWithoutLoss(t *testing.T) {
 		if len(whole) > maxTextBytes {
 			whole = whole[:runeStartAtOrBefore(whole, maxTextBytes)]
 		}
-		found, _ := newQueryTerms(terms).findTerms(foldAppend(nil, whole), 0, nil)
+		found, _ := newQueryTerms(terms).findTerms(fold.Append(nil, whole), 0, nil)
 		spans, _ := mergeSpans(found)
 		want, _ := pickWindows(whole, spans, n, len(whole), len(terms))
 
@@ -117,7 +147,7 @@ func TestSnippetsStopEarlyWithoutLoss(t *testing.T) {
 		}
 		for k, f := range got {
 			plain := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(f)
-			folded := string(foldAppend(nil, plain))
+			folded := string(fold.Append(nil, plain))
 			kinds := 0
 			for _, term := range terms {
 				if slices.ContainsFunc(termVariants(term), func(v string) bool { return strings.Contains(folded, v) }) {
@@ -141,7 +171,7 @@ func TestSnippetsStopEarlyWithoutLoss(t *testing.T) {
 func checkAllMarked(t *testing.T, f string, terms []string) {
 	t.Helper()
 	for _, unmarked := range markRE.Split(f, -1) {
-		folded := string(foldAppend(nil, unmarked))
+		folded := string(fold.Append(nil, unmarked))
 		for _, term := range terms {
 			for _, v := range termVariants(term) {
 				if strings.Contains(folded, v) {
