@@ -179,7 +179,9 @@ type record map[string]any
 // BleveType tells Bleve which document mapping applies.
 func (record) BleveType() string { return docType }
 
-func (d *Document) record() record {
+// record maps d to its fields; without body, the stored body and
+// FieldPlain are left out.
+func (d *Document) record(body bool) record {
 	r := record{}
 	str := func(field, v string) {
 		if v != "" {
@@ -199,14 +201,16 @@ func (d *Document) record() record {
 		str(FieldTitleInitials, initials)
 	}
 	str(FieldSummary, d.Summary)
-	str(FieldBody, d.Body)
-	var plain []string
-	for _, f := range []struct{ name, text string }{{FieldTitle, d.Title}, {FieldBody, d.Body}} {
-		if f.text != "" && fold.Unchanged(f.text) {
-			plain = append(plain, f.name)
+	if body {
+		str(FieldBody, d.Body)
+		var plain []string
+		for _, f := range []struct{ name, text string }{{FieldTitle, d.Title}, {FieldBody, d.Body}} {
+			if f.text != "" && fold.Unchanged(f.text) {
+				plain = append(plain, f.name)
+			}
 		}
+		str(FieldPlain, strings.Join(plain, " "))
 	}
-	str(FieldPlain, strings.Join(plain, " "))
 	var text []string
 	for _, v := range []string{d.Title, d.Keywords, d.Summary, d.Body, d.AttachmentText} {
 		if v != "" {

@@ -63,6 +63,7 @@ type Index struct {
 	dir      string
 	analysis Analysis
 	pairs    bool   // FieldPairs is indexed
+	body     bool   // FieldBody is stored
 	rebuild  string // why the index is empty and must be rebuilt; "" if it need not be
 	share    *sharing
 
@@ -90,6 +91,11 @@ type Options struct {
 	// bigram analysis). The pairs make an import about a third slower and
 	// the index a quarter larger; the staff index goes without them.
 	WithoutPairs bool
+	// WithoutBody leaves the stored body out (it is still searched): for
+	// an index whose searches cut no snippets and that serves no entry's
+	// page, as the staff index's do not. The body is most of what a
+	// document stores.
+	WithoutBody bool
 	// Bulk is for a command that loads documents and exits (gongkai import
 	// and reindex): Bleve merges no segments while the index is open, and
 	// Compact or Settle at the end merges them all in one pass. Merged as
@@ -131,7 +137,7 @@ func (o Options) normalize() (Options, error) {
 }
 
 func newIndex(idx bleve.Index, dir string, o Options, rebuild string) *Index {
-	return &Index{idx: idx, dir: dir, analysis: o.Analysis, pairs: !o.WithoutPairs, rebuild: rebuild,
+	return &Index{idx: idx, dir: dir, analysis: o.Analysis, pairs: !o.WithoutPairs, body: !o.WithoutBody, rebuild: rebuild,
 		share: newSharing(idx.Mapping(), o.Analysis.IndexAnalyzer(), shared, !o.WithoutPairs)}
 }
 
@@ -280,11 +286,14 @@ func buildVersionFor(o Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	pairs := "pairs"
+	pairs, body := "pairs", "body"
 	if o.WithoutPairs {
 		pairs = "no-pairs"
 	}
-	return fmt.Sprintf("v%d dict:%s mapping:%s analysis:%s %s", Version, fp, mh, a, pairs), nil
+	if o.WithoutBody {
+		body = "no-body"
+	}
+	return fmt.Sprintf("v%d dict:%s mapping:%s analysis:%s %s %s", Version, fp, mh, a, pairs, body), nil
 }
 
 func mappingHash(m mapping.IndexMapping) (string, error) {
@@ -528,10 +537,11 @@ func (x *Index) Index(ctx context.Context, docs ...Document) error {
 // add maps d and adds it to b, analysing its text through the memo shared
 // with the other index (shared.go).
 func (x *Index) add(b *bleve.Batch, d *Document) error {
+	r := d.record(x.body)
 	if x.share == nil {
-		return b.Index(d.ID, d.record())
+		return b.Index(d.ID, r)
 	}
-	doc, err := x.share.document(d.ID, d.record())
+	doc, err := x.share.document(d.ID, r)
 	if err != nil {
 		return err
 	}

@@ -581,3 +581,50 @@ func TestBulkLoadSettles(t *testing.T) {
 		}
 	})
 }
+
+// TestWithoutBody: an index opened WithoutBody (the staff index) still
+// finds a document by a word of its body but stores neither the body nor
+// FieldPlain; the same directory opened with the body stored is rebuilt,
+// since its documents lack it.
+func TestWithoutBody(t *testing.T) {
+	ctx := t.Context()
+	dir := filepath.Join(t.TempDir(), "index")
+	x, err := indexer.OpenWith(dir, indexer.Options{WithoutBody: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := indexer.Document{ID: "a", Title: "关于档案工作的通知", Summary: "做好档案工作。", Body: "各单位应当建立档案保管制度。"}
+	if err := x.Index(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	q := bleve.NewTermQuery("保管")
+	q.SetField(indexer.FieldText)
+	if got := MustSearch(t, x, q); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("a word of the body finds %v, want a", got)
+	}
+	req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{"a"}))
+	req.Fields = []string{"*"}
+	res, err := x.Bleve().Search(req)
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("%v %v", res, err)
+	}
+	f := res.Hits[0].Fields
+	if f[indexer.FieldSummary] != doc.Summary {
+		t.Errorf("summary %v, want it stored", f[indexer.FieldSummary])
+	}
+	for _, field := range []string{indexer.FieldBody, indexer.FieldPlain} {
+		if v, ok := f[field]; ok {
+			t.Errorf("%s is stored (%v) without the body", field, v)
+		}
+	}
+	MustClose(t, x)
+
+	y, err := indexer.OpenWith(dir, indexer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if !y.NeedsRebuild() || MustCount(t, y) != 0 {
+		t.Errorf("opened with the body stored: NeedsRebuild %v with %d documents, want a new empty index", y.NeedsRebuild(), MustCount(t, y))
+	}
+}

@@ -259,6 +259,9 @@ func (x *Index) EachDocument(ctx context.Context, fn func(id string, updated tim
 // ENOTFOUND. The public pages fall back to it when the object store is
 // unreachable: the public index holds exactly the public current versions.
 func (x *Index) Document(ctx context.Context, id string) (*Hit, string, error) {
+	if x.opts.WithoutBody {
+		return nil, "", catalogue.Errorf(catalogue.EINTERNAL, "此索引不保存正文")
+	}
 	sr, err := x.fetch(ctx, []string{id}, append(storedFields[:len(storedFields):len(storedFields)], indexer.FieldBody))
 	if err != nil {
 		return nil, "", err

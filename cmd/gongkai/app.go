@@ -191,6 +191,9 @@ func (m *Main) open(ctx context.Context) error {
 	// make every import and publication index them twice.
 	staffOpts := ixOpts
 	staffOpts.WithoutPairs = true
+	// Nor does it store the body: staff searches cut no snippets, and the
+	// pages that show a body read it from the store.
+	staffOpts.WithoutBody = true
 	staff, staffFresh, err := search.OpenIndexWith(filepath.Join(c.Data, "index", "staff"), staffOpts)
 	if err != nil {
 		return err
