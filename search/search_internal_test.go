@@ -207,3 +207,20 @@ func TestNoPhraseAcrossParts(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentNeedsTheBody: an index that stores no body (the staff
+// index) refuses to stand in for the store, rather than show an entry
+// without its body.
+func TestDocumentNeedsTheBody(t *testing.T) {
+	x, _, err := OpenIndexWith(filepath.Join(t.TempDir(), "index"), indexer.Options{WithoutBody: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if err := x.IndexPublic(t.Context(), archivesEntry("a", "档案法")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := x.Document(t.Context(), "a"); catalogue.ErrorCode(err) != catalogue.EINTERNAL {
+		t.Errorf("Document without a stored body: %v, want EINTERNAL", err)
+	}
+}
