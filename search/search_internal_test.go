@@ -186,28 +186,6 @@ func TestHighlightsFoldedOnlyWhereNeeded(t *testing.T) {
 	}
 }
 
-// TestNoPhraseAcrossParts: the parts of the text field (title, 主题词,
-// summary, body) are paragraphs of their own: a phrase or word does not
-// run from the end of one into the start of the next, while one inside a
-// part is found.
-func TestNoPhraseAcrossParts(t *testing.T) {
-	ctx := t.Context()
-	x := mustOpenIndex(t)
-	if err := x.IndexPublic(ctx, &catalogue.PublicEntry{ID: "a", Content: &catalogue.Content{
-		Title: "关于加强档案", Summary: "管理工作的通知", Body: "各地要做好城乡规划。\n\n建设单位另行通知。"}}); err != nil {
-		t.Fatal(err)
-	}
-	for q, want := range map[string]uint64{`"档案管理"`: 0, `"规划建设"`: 0, `规划 建设`: 1, `"加强档案"`: 1, `"管理工作"`: 1, `档案 管理`: 1} {
-		res, err := x.Search(ctx, Query{Text: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Total != want {
-			t.Errorf("%s: %d hits, want %d", q, res.Total, want)
-		}
-	}
-}
-
 // TestDocumentNeedsTheBody: an index that stores no body (the staff
 // index) refuses to stand in for the store, rather than show an entry
 // without its body.

@@ -6,9 +6,7 @@
 // one token each; punctuation and whitespace are dropped. Whitespace between
 // two Chinese characters does not end a run, because in Chinese it is
 // layout (a line wrapped in a PDF, 主动\n公开), not a word boundary: such a
-// token spans the whitespace and its term leaves it out. A blank line does
-// end a run: it ends a paragraph, and the first word after it stands
-// paragraphGap positions on, so that no phrase spans two paragraphs.
+// token spans the whitespace and its term leaves it out.
 //
 // It comes in two modes. The index mode (Name) emits every word and, after
 // it, the dictionary words of two characters or more inside it (政府信息公开
@@ -62,31 +60,19 @@ func New(subwords bool) (*Tokenizer, error) {
 // gaps taken out, back to the input.
 type span struct{ run, in int }
 
-// paragraphGap is how many positions are left out between the last word
-// before a blank line and the first after it, so that no phrase runs from
-// one paragraph into the next, nor from one part of the indexer's text
-// field (title, 主题词, summary, body, attachments) into the next.
-const paragraphGap = 10
-
 // Tokenize cuts input into tokens with byte offsets into input.
 func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	rv := make(analysis.TokenStream, 0, len(input)/5+1)
 	pos := 0
-	breaks := 0 // line breaks since the last token
 	var spans []span
 	for i := 0; i < len(input); {
 		r, size := utf8.DecodeRune(input[i:])
-		if breaks >= 2 && len(rv) > 0 && (isHan(r) || isWordChar(r)) {
-			pos += paragraphGap
-		}
 		switch {
 		case isHan(r):
-			breaks = 0
 			var run []byte
 			run, spans, i = hanRun(input, i, spans[:0])
 			rv, pos = t.cutHan(rv, pos, run, spans)
 		case isWordChar(r):
-			breaks = 0
 			j := i + size
 			for j < len(input) {
 				r, size := utf8.DecodeRune(input[j:])
@@ -101,9 +87,6 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 			})
 			i = j
 		default:
-			if r == '\n' {
-				breaks++
-			}
 			i += size
 		}
 	}
@@ -111,8 +94,7 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 }
 
 // hanRun collects the run of Han characters starting at i, bridging
-// whitespace-only gaps between two Han characters, except a blank line
-// (two line breaks or more), which ends a paragraph. It returns the run's
+// whitespace-only gaps between two Han characters. It returns the run's
 // text without the gaps, the spans that map it back to input, and the end
 // of the run in input. Without gaps the text is a slice of input.
 func hanRun(input []byte, i int, spans []span) ([]byte, []span, int) {
@@ -127,19 +109,16 @@ func hanRun(input []byte, i int, spans []span) ([]byte, []span, int) {
 			k += size
 		}
 		spans = append(spans, span{run: len(run), in: i})
-		g, breaks := k, 0
+		g := k
 		for g < len(input) {
 			r, size := utf8.DecodeRune(input[g:])
 			if !unicode.IsSpace(r) {
 				break
 			}
-			if r == '\n' {
-				breaks++
-			}
 			g += size
 		}
 		next := false
-		if g > k && g < len(input) && breaks < 2 {
+		if g > k && g < len(input) {
 			r, _ := utf8.DecodeRune(input[g:])
 			next = isHan(r)
 		}

@@ -66,10 +66,8 @@ func checkOffsets(t *testing.T, text string, ts analysis.TokenStream) {
 		if withoutSpace(covered) != string(tok.Term) || strings.TrimSpace(covered) != covered {
 			t.Errorf("token %q at [%d,%d) covers %q", tok.Term, tok.Start, tok.End, covered)
 		}
-		// After a blank line the position moves on further.
-		newParagraph := tok.Position > lastPos+1 && tok.Start >= lastEnd && strings.Count(text[lastEnd:tok.Start], "\n") >= 2
 		switch {
-		case tok.Position == lastPos+1 || newParagraph:
+		case tok.Position == lastPos+1:
 			if tok.Start < lastEnd {
 				t.Errorf("token %q at %d starts at %d, inside the previous word ending at %d", tok.Term, tok.Position, tok.Start, lastEnd)
 			}
@@ -145,7 +143,6 @@ func TestTokenize(t *testing.T) {
 		"PunctuationAndSpaceDropped":      {false, "“主动公开”、（不予公开）！ \t\n", "@主动公开 @不予公开"},
 		"LineBreakInsideAWordIsBridged":   {false, "政府信息主动\n公开工作", "@政府信息 @主动公开 @工作"},
 		"SpaceBeforeLatinIsNotBridged":    {false, "公开 abc 信息", "@公开 @abc @信息"},
-		"BlankLineIsNotBridged":           {false, "政府信息主动\n\n公开工作", "@政府信息 @主动 @公开工作"},
 		"EmptyTextHasNoTokens":            {false, "", ""},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -167,42 +164,6 @@ func TestTokenize(t *testing.T) {
 			}
 			checkOffsets(t, c.text, ts)
 		})
-	}
-}
-
-// TestNoPhraseAcrossABlankLine: the first word after a blank line does
-// not stand next to the last before it, whatever comes between; inside a
-// paragraph, words stand side by side across a line break.
-func TestNoPhraseAcrossABlankLine(t *testing.T) {
-	for _, c := range []struct {
-		text  string
-		apart bool
-	}{
-		{"关于档案\n\n管理办法", true},
-		{"关于档案。\r\n\r\n管理办法", true},
-		{"关于档案 2019\n \n管理办法", true},
-		{"关于档案 2019\n管理办法", false},
-		{"关于档案。\n管理办法", false},
-	} {
-		brk := strings.Index(c.text, "\n")
-		for _, subwords := range []bool{false, true} {
-			ts := MustTokenizer(t, subwords).Tokenize([]byte(c.text))
-			checkOffsets(t, c.text, ts)
-			before, after := 0, 0
-			for _, tok := range ts {
-				if tok.End <= brk {
-					before = tok.Position
-				} else if after == 0 && tok.Start > brk {
-					after = tok.Position
-				}
-			}
-			if before == 0 || after == 0 {
-				t.Fatalf("%q (sub-words %v): %q has no word on each side of the break", c.text, subwords, terms(ts))
-			}
-			if apart := after > before+1; apart != c.apart {
-				t.Errorf("%q (sub-words %v): positions %d and %d across the break; apart %v, want %v", c.text, subwords, before, after, apart, c.apart)
-			}
-		}
 	}
 }
 
