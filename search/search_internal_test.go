@@ -153,7 +153,8 @@ func TestWordAcrossACut(t *testing.T) {
 // TestHighlightsFoldedOnlyWhereNeeded: an entry whose title and body are
 // in traditional characters or capitals is marked where the simplified,
 // lower-case query matches, as is one whose text the indexer found needs
-// no folding, and the field that tells them apart is not shown.
+// no folding; the field that tells them apart is stored for the one and
+// read by the highlighter only.
 func TestHighlightsFoldedOnlyWhereNeeded(t *testing.T) {
 	ctx := t.Context()
 	x := mustOpenIndex(t)
@@ -180,8 +181,25 @@ func TestHighlightsFoldedOnlyWhereNeeded(t *testing.T) {
 		if !slices.Equal(title, []string{w[0]}) || !slices.Equal(body, []string{w[1]}) {
 			t.Errorf("%s: title %q, body %q; want %q, %q", h.ID, title, body, w[0], w[1])
 		}
-		if _, ok := h.Highlights[indexer.FieldPlain]; ok {
-			t.Errorf("%s: highlights hold %s", h.ID, indexer.FieldPlain)
+	}
+	// The indexer marks the plain entry's texts, not the other's; the
+	// highlighter reads the mark and leaves neither it nor the body.
+	sr, err := x.fetch(ctx, []string{"plain", "trad"}, []string{indexer.FieldTitle, indexer.FieldBody, indexer.FieldPlain})
+	if err != nil || len(sr.Hits) != 2 {
+		t.Fatalf("fetch: %v, %v", sr, err)
+	}
+	if got := sr.Hits[0].Fields[indexer.FieldPlain]; got != "title body" {
+		t.Errorf("plain entry: stored %s = %v, want \"title body\"", indexer.FieldPlain, got)
+	}
+	if got, ok := sr.Hits[1].Fields[indexer.FieldPlain]; ok {
+		t.Errorf("traditional entry: stored %s = %v, want none", indexer.FieldPlain, got)
+	}
+	highlight(sr.Hits, []string{"国民经济"})
+	for _, h := range sr.Hits {
+		for _, f := range []string{indexer.FieldPlain, indexer.FieldBody} {
+			if _, ok := h.Fields[f]; ok {
+				t.Errorf("%s: %s left among the fields after highlighting", h.ID, f)
+			}
 		}
 	}
 }

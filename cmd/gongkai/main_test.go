@@ -303,6 +303,9 @@ func TestImportInterruptedBeforeSync(t *testing.T) {
 	if _, err := os.Stat(claim); err != nil {
 		t.Errorf("the lost claim of %s was not restored: %v", unclaimedNo, err)
 	}
+	if b, err := os.ReadFile(torn); err != nil || !strings.Contains(string(b), `"index_no":"11440200007041827X/2019-00012"`) {
+		t.Errorf("the torn entry was not imported again under its id with its 索引号: %v", err)
+	}
 	if _, err := os.Stat(publicFiles[0]); err != nil {
 		t.Errorf("the lost public file was not restored: %v", err)
 	}

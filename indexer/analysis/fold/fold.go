@@ -46,29 +46,8 @@ func Append(dst []byte, text string) []byte {
 	return dst
 }
 
-// Unchanged reports whether text folds to itself: it has no traditional
-// character and no upper-case letter of either width.
-func Unchanged(text string) bool {
-	b := []byte(text)
-	if s := t2s.SimplifyBytes(b); len(b) > 0 && &s[0] != &b[0] {
-		return false
-	}
-	for i := 0; i < len(b); {
-		c := b[i]
-		switch {
-		case c < utf8.RuneSelf:
-			if c >= 'A' && c <= 'Z' {
-				return false
-			}
-			i++
-		case fullWidthUpper(b, i):
-			return false
-		default:
-			i += width(c)
-		}
-	}
-	return true
-}
+// Unchanged reports whether text folds to itself.
+func Unchanged(text string) bool { return string(Append(nil, text)) == text }
 
 // fullWidthUpper reports whether b[i:] starts with one of Ａ–Ｚ.
 func fullWidthUpper(b []byte, i int) bool {
