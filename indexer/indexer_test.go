@@ -260,13 +260,7 @@ func TestFields(t *testing.T) {
 	}
 
 	t.Run("StoredValuesComeBack", func(t *testing.T) {
-		req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{"staff1"}))
-		req.Fields = []string{"*"}
-		res, err := x.Bleve().Search(req)
-		if err != nil || len(res.Hits) != 1 {
-			t.Fatalf("%v %v", res, err)
-		}
-		f := res.Hits[0].Fields
+		f := MustStored(t, x, "staff1")
 		for field, want := range map[string]string{
 			indexer.FieldTitle: staff.Title, indexer.FieldOrgan: staff.Organ, indexer.FieldCategory: staff.Category,
 			indexer.FieldTopic: staff.Topic, indexer.FieldDocType: staff.DocType, indexer.FieldValidity: staff.Validity,
@@ -602,13 +596,7 @@ func TestWithoutBody(t *testing.T) {
 	if got := MustSearch(t, x, q); !slices.Equal(got, []string{"a"}) {
 		t.Errorf("a word of the body finds %v, want a", got)
 	}
-	req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{"a"}))
-	req.Fields = []string{"*"}
-	res, err := x.Bleve().Search(req)
-	if err != nil || len(res.Hits) != 1 {
-		t.Fatalf("%v %v", res, err)
-	}
-	f := res.Hits[0].Fields
+	f := MustStored(t, x, "a")
 	if f[indexer.FieldSummary] != doc.Summary {
 		t.Errorf("summary %v, want it stored", f[indexer.FieldSummary])
 	}
@@ -627,4 +615,16 @@ func TestWithoutBody(t *testing.T) {
 	if !y.NeedsRebuild() || MustCount(t, y) != 0 {
 		t.Errorf("opened with the body stored: NeedsRebuild %v with %d documents, want a new empty index", y.NeedsRebuild(), MustCount(t, y))
 	}
+}
+
+// MustStored returns every stored field of the document with that id.
+func MustStored(tb testing.TB, x *indexer.Index, id string) map[string]any {
+	tb.Helper()
+	req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{id}))
+	req.Fields = []string{"*"}
+	res, err := x.Bleve().Search(req)
+	if err != nil || len(res.Hits) != 1 {
+		tb.Fatalf("stored fields of %s: %v %v", id, res, err)
+	}
+	return res.Hits[0].Fields
 }
