@@ -8,6 +8,7 @@ import (
 
 	"gongkai/catalogue"
 	"gongkai/indexer/analysis/fold"
+	"gongkai/indexer/analysis/gsetokenizer"
 	"gongkai/indexer/analysis/pinyin"
 	"gongkai/indexer/analysis/t2s"
 )
@@ -217,7 +218,10 @@ func (d *Document) record(body bool) record {
 			text = append(text, v)
 		}
 	}
-	str(FieldText, strings.Join(text, "\n\n"))
+	// Joined so that no word or phrase reaches from one part into the
+	// next (the title's last word and the summary's first); blank lines
+	// inside the body are layout and do not end a word (履行\n\n职责).
+	str(FieldText, strings.Join(text, gsetokenizer.PartSeparator))
 	str(FieldKeywords, d.Keywords)
 	str(FieldIndexNo, d.IndexNo)
 	str(FieldDocNo, d.DocNo)

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -146,6 +147,48 @@ func TestWordAcrossACut(t *testing.T) {
 		}
 		if res.Total != uint64(want) {
 			t.Errorf("%s: %d hits, want %d", q, res.Total, want)
+		}
+	}
+}
+
+// TestNoWordAcrossParts: the title, summary and body of an entry are
+// parts of one text field, yet no word and no phrase reaches from one
+// into the next; a word that a blank line breaks inside the body (as the
+// PDF text of seed000 has 设\n\n施 and 履行\n\n职责) is still found.
+func TestNoWordAcrossParts(t *testing.T) {
+	ctx := t.Context()
+	x := mustOpenIndex(t)
+	body, err := os.ReadFile("../indexer/testdata/seed000.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.IndexPublic(ctx,
+		&catalogue.PublicEntry{ID: "parts", Content: &catalogue.Content{
+			Title: "关于整理城建档案", Summary: "管理办法印发说明", Body: "请各单位认真执行。"}},
+		&catalogue.PublicEntry{ID: "seed000", Content: &catalogue.Content{
+			Title: "市工业和信息化局政府信息主动公开工作制度", Body: string(body)}},
+	); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string][]string{
+		`档案管理`:     nil,
+		`"档案管理"`:   nil,
+		`"档案"`:     {"parts"},
+		`"说明请各单位"`: nil,
+		`设施`:       {"seed000"},
+		`"依法履行职责"`: {"seed000"},
+		`监督权`:      {"seed000"},
+	} {
+		res, err := x.Search(ctx, Query{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if !slices.Equal(ids, want) {
+			t.Errorf("%s: hits %v, want %v", q, ids, want)
 		}
 	}
 }

@@ -8,6 +8,11 @@
 // layout (a line wrapped in a PDF, 主动\n公开), not a word boundary: such a
 // token spans the whitespace and its term leaves it out.
 //
+// PartSeparator (U+2029, PARAGRAPH SEPARATOR) is the one exception: it
+// ends a run and leaves a position free, so that the parts of a text joined
+// with it (a title, a summary, a body) never make a word or a phrase
+// together across the join.
+//
 // It comes in two modes. The index mode (Name) emits every word and, after
 // it, the dictionary words of two characters or more inside it (政府信息公开
 // → 政府, 政府信息, 信息, 信息公开, 公开), each at its parent's position, so
@@ -39,6 +44,12 @@ const (
 	Name      = "gongkai_gse"       // index mode: words and their sub-words
 	QueryName = "gongkai_gse_query" // query mode: plain cuts
 )
+
+// PartSeparator joins the parts of one field's text: no word and no
+// phrase reaches across it.
+const PartSeparator = "\u2029"
+
+const partSeparator = '\u2029'
 
 // Tokenizer cuts text into words.
 type Tokenizer struct {
@@ -86,6 +97,9 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 				Term: input[i:j], Start: i, End: j, Position: pos, Type: wordType(input[i:j]),
 			})
 			i = j
+		case r == partSeparator:
+			pos++
+			i += size
 		default:
 			i += size
 		}
@@ -112,7 +126,7 @@ func hanRun(input []byte, i int, spans []span) ([]byte, []span, int) {
 		g := k
 		for g < len(input) {
 			r, size := utf8.DecodeRune(input[g:])
-			if !unicode.IsSpace(r) {
+			if !unicode.IsSpace(r) || r == partSeparator {
 				break
 			}
 			g += size

@@ -2,6 +2,7 @@ package gsetokenizer_test
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -67,7 +68,7 @@ func checkOffsets(t *testing.T, text string, ts analysis.TokenStream) {
 			t.Errorf("token %q at [%d,%d) covers %q", tok.Term, tok.Start, tok.End, covered)
 		}
 		switch {
-		case tok.Position == lastPos+1:
+		case tok.Position == lastPos+1+separators(text, lastEnd, tok.Start):
 			if tok.Start < lastEnd {
 				t.Errorf("token %q at %d starts at %d, inside the previous word ending at %d", tok.Term, tok.Position, tok.Start, lastEnd)
 			}
@@ -99,6 +100,15 @@ func TestOffsetsOnRealText(t *testing.T) {
 			})
 		}
 	}
+}
+
+// separators counts the part separators in text[from:to], each of which
+// leaves a position free.
+func separators(text string, from, to int) int {
+	if from >= to {
+		return 0
+	}
+	return strings.Count(text[from:to], gsetokenizer.PartSeparator)
 }
 
 func TestRepeatedWordsHaveTheirOwnOffsets(t *testing.T) {
@@ -143,6 +153,8 @@ func TestTokenize(t *testing.T) {
 		"PunctuationAndSpaceDropped":      {false, "“主动公开”、（不予公开）！ \t\n", "@主动公开 @不予公开"},
 		"LineBreakInsideAWordIsBridged":   {false, "政府信息主动\n公开工作", "@政府信息 @主动公开 @工作"},
 		"SpaceBeforeLatinIsNotBridged":    {false, "公开 abc 信息", "@公开 @abc @信息"},
+		"BlankLineInsideAWordIsBridged":   {false, "依法履行\n\n职责", "@依法 @履行职责"},
+		"PartSeparatorIsNotBridged":       {true, "档案\u2029管理", "@档案 @管理"},
 		"EmptyTextHasNoTokens":            {false, "", ""},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -164,6 +176,27 @@ func TestTokenize(t *testing.T) {
 			}
 			checkOffsets(t, c.text, ts)
 		})
+	}
+}
+
+// TestPartSeparatorLeavesAPosition checks that the words either side of
+// the separator are not next to each other, so that no phrase matches
+// across it, while a blank line or punctuation leaves none.
+func TestPartSeparatorLeavesAPosition(t *testing.T) {
+	for text, want := range map[string][]int{
+		"档案" + gsetokenizer.PartSeparator + "管理":                               {1, 3},
+		"档案" + gsetokenizer.PartSeparator + "\n" + "abc":                       {1, 3},
+		"abc" + gsetokenizer.PartSeparator + gsetokenizer.PartSeparator + "管理": {1, 4},
+		"档案。管理":    {1, 2},
+		"档案\n\n管理": {1},
+	} {
+		var got []int
+		for _, tok := range MustTokenizer(t, false).Tokenize([]byte(text)) {
+			got = append(got, tok.Position)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("Tokenize(%q) positions %v, want %v", text, got, want)
+		}
 	}
 }
 
