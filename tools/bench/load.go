@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -124,6 +125,9 @@ func get(ctx context.Context, client *http.Client, url string) (int, error) {
 	if resp.StatusCode != http.StatusOK {
 		return 0, fmt.Errorf("%s: %d %s", url, resp.StatusCode, body)
 	}
+	if total, ok := leadingTotal(body); ok {
+		return total, nil
+	}
 	var r struct {
 		Total int `json:"total"`
 	}
@@ -131,6 +135,41 @@ func get(ctx context.Context, client *http.Client, url string) (int, error) {
 		return 0, fmt.Errorf("%s: %w", url, err)
 	}
 	return r.Total, nil
+}
+
+// leadingTotal reads the total from the head of a search response, which
+// begins {"total":N. The client shares the machine's two cores with the
+// server: decoding each whole response (about 30 KB, with the snippets
+// and facets) took a tenth of them, and 2 ms of the server's p50 under 8
+// clients. The body has been read whole all the same.
+func leadingTotal(body []byte) (int, bool) {
+	if len(body) == 0 || body[len(body)-1] != '}' && body[len(body)-1] != '\n' {
+		return 0, false
+	}
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	for i, want := range []string{"{", "total", ""} {
+		tok, err := d.Token()
+		if err != nil {
+			return 0, false
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			if i != 0 || v != '{' {
+				return 0, false
+			}
+		case string:
+			if v != want {
+				return 0, false
+			}
+		case json.Number:
+			n, err := v.Int64()
+			return int(n), i == 2 && err == nil
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 // percentile returns the q-quantile (nearest rank) of ds.
