@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"gongkai/indexer"
+	"gongkai/indexer/analysis/gsetokenizer"
 )
 
 // TestMain loads a user word, in traditional characters, the way the
@@ -190,7 +191,7 @@ func TestAnalyzers(t *testing.T) {
 // report1954.
 func TestLocationsPointAtTheOriginalText(t *testing.T) {
 	x := MustTestIndex(t)
-	text := "1954年政府工作报告\n\n" + MustReadFile(t, "testdata/report1954.txt")
+	text := "1954年政府工作报告" + gsetokenizer.PartSeparator + MustReadFile(t, "testdata/report1954.txt")
 	req := bleve.NewSearchRequest(wordsQuery(t, x, "国民经济"))
 	req.IncludeLocations = true
 	res, err := x.Bleve().Search(req)

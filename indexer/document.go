@@ -45,8 +45,10 @@ const (
 	FieldKeywords = "keywords" // 主题词: indexed only
 	// FieldPlain names, separated by spaces, the stored texts (FieldTitle,
 	// FieldBody) that fold to themselves (fold.Unchanged): snippets look
-	// for terms in them as they are. Stored only.
-	FieldPlain = "plain"
+	// for terms in them as they are. Stored only. Its name sorts before
+	// FieldBody's: Bleve stores a document's fields in the order of their
+	// names, and search reads it before the body it tells about.
+	FieldPlain = "as_is"
 	// The title's pinyin, in full and as initials, cut into grams for
 	// substring matching (package pinyin): indexed only.
 	FieldTitlePinyin   = "title_py"

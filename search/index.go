@@ -238,7 +238,7 @@ func (x *Index) EachDocument(ctx context.Context, fn func(id string, updated tim
 		if found > 0 {
 			after = []string{sr.Hits[found-1].ID}
 		}
-		hits, err := x.loadStored(sr.Hits, []string{indexer.FieldUpdatedAt})
+		hits, err := x.loadStored(sr.Hits, []string{indexer.FieldUpdatedAt}, nil)
 		if err != nil {
 			return err
 		}

@@ -160,12 +160,17 @@ func (x *Index) search(ctx context.Context, q Query, start time.Time) (*Result, 
 	default:
 		req.SortBy([]string{"-_score"})
 	}
+	var snip *queryTerms
+	if hl {
+		snip = newQueryTerms(terms)
+		ctx = withSnippets(ctx, snip)
+	}
 	sr, facets, err := x.collect(ctx, req, q)
 	if err != nil {
 		return nil, err
 	}
 	if hl {
-		highlight(sr.Hits, terms)
+		highlight(sr.Hits, snip)
 	}
 	res := &Result{Total: sr.Total, Page: q.Page, Size: q.Size, Took: time.Since(start), Exact: exact}
 	for _, dm := range sr.Hits {
@@ -265,7 +270,7 @@ func (x *Index) fetch(ctx context.Context, ids []string, fields []string) (*blev
 	for _, id := range ids {
 		hits = append(hits, &search.DocumentMatch{ID: id})
 	}
-	hits, err := x.loadStored(hits, fields)
+	hits, err := x.loadStored(hits, fields, snippetsFor(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -291,7 +296,7 @@ func (x *Index) run(ctx context.Context, req *bleve.SearchRequest) (*bleve.Searc
 		return nil, unavailable(err)
 	}
 	if len(fields) > 0 {
-		if sr.Hits, err = x.loadStored(sr.Hits, fields); err != nil {
+		if sr.Hits, err = x.loadStored(sr.Hits, fields, snippetsFor(ctx)); err != nil {
 			return nil, err
 		}
 	}
@@ -322,18 +327,24 @@ func unavailable(err error) error {
 }
 
 // highlight cuts the title and body fragments of one page's hits
-// (snippet.go), from their stored text.
-func highlight(hits search.DocumentMatchCollection, terms []string) {
-	q := newQueryTerms(terms)
+// (snippet.go), from their stored text; loadStored has cut the body's
+// already when the search asked it to (withSnippets).
+func highlight(hits search.DocumentMatchCollection, q *queryTerms) {
 	for _, h := range hits {
-		frags := search.FieldFragmentMap{}
+		frags := h.Fragments
+		if frags == nil {
+			frags = search.FieldFragmentMap{}
+		}
 		plain, _ := h.Fields[indexer.FieldPlain].(string)
 		unchanged := strings.Fields(plain)
 		for _, f := range []struct {
 			field string
 			n     int
-		}{{indexer.FieldTitle, 1}, {indexer.FieldBody, 2}} {
-			text, _ := h.Fields[f.field].(string)
+		}{{indexer.FieldTitle, titleFragments}, {indexer.FieldBody, bodyFragments}} {
+			text, ok := h.Fields[f.field].(string)
+			if !ok {
+				continue
+			}
 			if s := q.snippets(text, f.n, slices.Contains(unchanged, f.field)); len(s) > 0 {
 				frags[f.field] = s
 			}
@@ -343,6 +354,26 @@ func highlight(hits search.DocumentMatchCollection, terms []string) {
 		delete(h.Fields, indexer.FieldPlain)
 		h.Fragments = frags
 	}
+}
+
+// Fragments shown per hit.
+const (
+	titleFragments = 1
+	bodyFragments  = 2
+)
+
+type snippetsKey struct{}
+
+// withSnippets has loadStored cut the body fragments for q as it reads
+// each hit's stored fields under ctx.
+func withSnippets(ctx context.Context, q *queryTerms) context.Context {
+	return context.WithValue(ctx, snippetsKey{}, q)
+}
+
+// snippetsFor returns the terms withSnippets set on ctx, or nil.
+func snippetsFor(ctx context.Context) *queryTerms {
+	q, _ := ctx.Value(snippetsKey{}).(*queryTerms)
+	return q
 }
 
 // facets turns counts of facet tuples (by tuple index + 1) into the five

@@ -237,7 +237,7 @@ func TestHighlightsFoldedOnlyWhereNeeded(t *testing.T) {
 	if got, ok := sr.Hits[1].Fields[indexer.FieldPlain]; ok {
 		t.Errorf("traditional entry: stored %s = %v, want none", indexer.FieldPlain, got)
 	}
-	highlight(sr.Hits, []string{"国民经济"})
+	highlight(sr.Hits, newQueryTerms([]string{"国民经济"}))
 	for _, h := range sr.Hits {
 		for _, f := range []string{indexer.FieldPlain, indexer.FieldBody} {
 			if _, ok := h.Fields[f]; ok {

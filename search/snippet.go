@@ -49,11 +49,18 @@ const (
 	enoughScanBytes = 8 << 10
 )
 
-// foldBuffers hold the folded copies of texts while their terms are
-// found: up to maxTextBytes for each hit shown, which would otherwise be
-// garbage after every search. A text the indexer found folds to itself
+// snippetBuffers hold what cutting one text's fragments needs for a while:
+// the folded copy of the text (up to maxTextBytes), the matches found and
+// merged and the windows around them, which would otherwise be garbage
+// for every hit of every search. A text the indexer found folds to itself
 // (indexer.FieldPlain) is copied as it is, which costs a tenth as much.
-var foldBuffers = sync.Pool{New: func() any { return new([]byte) }}
+type snippetBuffers struct {
+	folded        []byte
+	found, merged []span
+	windows       []window
+}
+
+var snippetPool = sync.Pool{New: func() any { return new(snippetBuffers) }}
 
 // termVariants returns a folded term as typed and, if it has letters,
 // digits or signs, with them in full width.
@@ -152,9 +159,9 @@ func indexTerm(s, sep []byte) int {
 }
 
 // mergeSpans sorts the matches and returns them merged where they overlap
-// or touch, in order; at most maxMatches of them. limit is the start of
-// the first match left out, or math.MaxInt.
-func mergeSpans(found []span) (merged []span, limit int) {
+// or touch, in order, appended to merged; at most maxMatches of them.
+// limit is the start of the first match left out, or math.MaxInt.
+func mergeSpans(found, merged []span) (_ []span, limit int) {
 	slices.SortFunc(found, func(a, b span) int { return a.start - b.start })
 	for _, s := range found {
 		if n := len(merged); n > 0 && s.start <= merged[n-1].end {
@@ -183,13 +190,12 @@ func (q *queryTerms) snippets(text string, n int, plain bool) []string {
 	if len(text) > maxTextBytes {
 		text = text[:runeStartAtOrBefore(text, maxTextBytes)]
 	}
-	buf := foldBuffers.Get().(*[]byte)
-	folded := (*buf)[:0]
+	buf := snippetPool.Get().(*snippetBuffers)
+	folded, found := buf.folded[:0], buf.found[:0]
 	defer func() {
-		*buf = folded[:0]
-		foldBuffers.Put(buf)
+		buf.folded, buf.found = folded[:0], found[:0]
+		snippetPool.Put(buf)
 	}()
-	var found []span
 	for end := 0; ; {
 		from := end
 		end = scanEnd(text, from)
@@ -200,7 +206,8 @@ func (q *queryTerms) snippets(text string, n int, plain bool) []string {
 		}
 		var searched int
 		found, searched = q.findTerms(folded, from, found)
-		spans, kept := mergeSpans(found)
+		spans, kept := mergeSpans(found, buf.merged[:0])
+		buf.merged = spans
 		// A window is complete when every match inside it has been found
 		// whole: one starting inside it ends before the part searched
 		// does, and before where a bound on matches cut the search short.
@@ -210,7 +217,7 @@ func (q *queryTerms) snippets(text string, n int, plain bool) []string {
 		}
 		capped := searched < len(folded) || kept < math.MaxInt
 		complete = min(complete, searched, kept)
-		ws, best := pickWindows(text, spans, n, complete, q.every)
+		ws, best := pickWindows(text, spans, n, complete, q.every, &buf.windows)
 		if best || capped || end == len(text) || end >= enoughScanBytes && len(ws) == n {
 			var out []string
 			for _, w := range ws {
@@ -263,8 +270,14 @@ type window struct {
 // from those that end by complete. best reports n windows, the first
 // holding every term (as many as every): no part of the text further on
 // could give a first one with more different terms.
-func pickWindows(text string, spans []span, n, complete, every int) (taken []window, best bool) {
+//
+// The windows are built in *buf, if given, which is left holding them.
+func pickWindows(text string, spans []span, n, complete, every int, buf *[]window) (taken []window, best bool) {
 	var windows []window
+	if buf != nil {
+		windows = (*buf)[:0]
+		defer func() { *buf = windows }()
+	}
 	// The window of a match starts a little before it, so it reads in
 	// context, and runs snippetRunes characters on. The matches are in
 	// order, so the windows' starts are too: where matches are dense, a

@@ -139,8 +139,8 @@ func TestSnippetsStopEarlyWithoutLoss(t *testing.T) {
 			whole = whole[:runeStartAtOrBefore(whole, maxTextBytes)]
 		}
 		found, _ := newQueryTerms(terms).findTerms(fold.Append(nil, whole), 0, nil)
-		spans, _ := mergeSpans(found)
-		want, _ := pickWindows(whole, spans, n, len(whole), len(terms))
+		spans, _ := mergeSpans(found, nil)
+		want, _ := pickWindows(whole, spans, n, len(whole), len(terms), nil)
 
 		if len(got) != len(want) {
 			t.Fatalf("text %d (%d bytes, terms %q): %d fragments, want %d", i, len(text), terms, len(got), len(want))

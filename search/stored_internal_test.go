@@ -3,13 +3,17 @@ package search
 import (
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"gongkai/catalogue"
+	"gongkai/indexer"
 )
 
 // loadStored reads the fields Bleve's own loader reads, from documents in
@@ -51,7 +55,7 @@ func TestLoadStoredReadsWhatBleveReads(t *testing.T) {
 		hits = append(hits, &search.DocumentMatch{ID: h.ID})
 	}
 	hits = append(hits, &search.DocumentMatch{ID: "e1-2"}) // deleted before
-	got, err := x.loadStored(hits, fields)
+	got, err := x.loadStored(hits, fields, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,5 +69,67 @@ func TestLoadStoredReadsWhatBleveReads(t *testing.T) {
 		if body := h.Fields["body"]; body != "正文 "+h.ID {
 			t.Errorf("%s: body %q, read from another document", h.ID, body)
 		}
+	}
+}
+
+// With the query's terms, loadStored cuts the body's fragments as it reads
+// the body, the same fragments highlight cuts from a copy of it, and
+// leaves the body out of the fields; the field telling which texts need no
+// folding is read before the body, as the cut without folding needs.
+func TestLoadStoredCutsTheBody(t *testing.T) {
+	ctx := t.Context()
+	x := mustOpenIndex(t)
+	long := strings.Repeat("各级行政机关应当依法做好档案工作。", 300) + "加强国民经济统计。"
+	if err := x.IndexPublic(ctx,
+		&catalogue.PublicEntry{ID: "plain", Content: &catalogue.Content{Title: "国民经济统计通知", Body: long}},
+		&catalogue.PublicEntry{ID: "trad", Content: &catalogue.Content{Title: "國民經濟統計通知", Body: "做好國民經濟統計工作。"}},
+		&catalogue.PublicEntry{ID: "none", Content: &catalogue.Content{Title: "国民经济统计", Body: "无关的正文。"}},
+	); err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"plain", "trad", "none"}
+	fields := []string{indexer.FieldTitle, indexer.FieldBody, indexer.FieldPlain}
+	terms := newQueryTerms([]string{"国民经济", "统计"})
+	copied, err := x.fetch(ctx, ids, fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	highlight(copied.Hits, terms)
+	cut, err := x.fetch(withSnippets(ctx, terms), ids, fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range cut.Hits {
+		if _, ok := h.Fields[indexer.FieldBody]; ok {
+			t.Errorf("%s: the body was copied into the fields", h.ID)
+		}
+	}
+	highlight(cut.Hits, terms)
+	for i, h := range cut.Hits {
+		want := copied.Hits[i].Fragments
+		if !maps.EqualFunc(h.Fragments, want, slices.Equal) {
+			t.Errorf("%s: fragments %q, want %q", h.ID, h.Fragments, want)
+		}
+	}
+	if f := copied.Hits[0].Fragments[indexer.FieldBody]; len(f) == 0 || !strings.Contains(f[0], "<mark>国民经济") {
+		t.Errorf("plain: body fragments %q, want the match at its end", f)
+	}
+	if f := copied.Hits[2].Fragments[indexer.FieldBody]; len(f) != 0 {
+		t.Errorf("none: body fragments %q, want none", f)
+	}
+
+	var order []string
+	r, err := x.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	doc, err := r.Document("plain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.VisitFields(func(f index.Field) { order = append(order, f.Name()) })
+	if p, b := slices.Index(order, indexer.FieldPlain), slices.Index(order, indexer.FieldBody); p < 0 || b < 0 || p > b {
+		t.Errorf("stored fields in the order %v: %s is not read before %s", order, indexer.FieldPlain, indexer.FieldBody)
 	}
 }
