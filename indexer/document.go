@@ -217,7 +217,9 @@ func (d *Document) record(body bool) record {
 	var text []string
 	for _, v := range []string{d.Title, d.Keywords, d.Summary, d.Body, d.AttachmentText} {
 		if v != "" {
-			text = append(text, v)
+			// A separator pasted into a part (from a word processor) is a
+			// line break there, bridged as any other.
+			text = append(text, strings.ReplaceAll(v, gsetokenizer.PartSeparator, "\n"))
 		}
 	}
 	// Joined so that no word or phrase reaches from one part into the

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 
 	"gongkai/indexer/analysis/fold"
 )
@@ -268,6 +269,35 @@ func TestIndexTermAgreesWithBytesIndex(t *testing.T) {
 					t.Errorf("indexTerm(%q, %q) = %d, bytes.Index gives %d", text[from:], sep, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestSnippetsCopyTheText: fragments are copies, never parts of the text,
+// so that fragments cut from a buffer that is then reused (Bleve's, in
+// loadStored) stay as they were.
+func TestSnippetsCopyTheText(t *testing.T) {
+	q := newQueryTerms([]string{"档案"})
+	for _, text := range []string{
+		"档案",
+		"加强档案工作。",
+		" 档案 ",
+		strings.Repeat("各级机关做好工作。", 50) + "档案&<管理>",
+	} {
+		buf := []byte(text)
+		frags := q.snippets(unsafe.String(unsafe.SliceData(buf), len(buf)), 2, true)
+		if len(frags) == 0 {
+			t.Fatalf("%q: no fragments", text)
+		}
+		var want []string
+		for _, f := range frags {
+			want = append(want, strings.Clone(f))
+		}
+		for i := range buf {
+			buf[i] = 'x'
+		}
+		if !slices.Equal(frags, want) {
+			t.Errorf("%q: fragments %q changed to %q with the text's buffer", text, want, frags)
 		}
 	}
 }
