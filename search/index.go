@@ -206,7 +206,7 @@ func (x *Index) CountByStatus(ctx context.Context, f Filters) (map[string]uint64
 	}
 	req := bleve.NewSearchRequestOptions(root, 0, 0, false)
 	req.AddFacet("status", bleve.NewFacetRequest(indexer.FieldStatus, 20))
-	sr, err := x.run(ctx, req)
+	sr, err := x.run(ctx, req, nil)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -228,7 +228,7 @@ func (x *Index) EachDocument(ctx context.Context, fn func(id string, updated tim
 		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), batch, 0, false)
 		req.SortBy([]string{"_id"})
 		req.SearchAfter = after
-		sr, err := x.run(ctx, req)
+		sr, err := x.run(ctx, req, nil)
 		if err != nil {
 			return err
 		}
@@ -262,7 +262,7 @@ func (x *Index) Document(ctx context.Context, id string) (*Hit, string, error) {
 	if x.opts.WithoutBody {
 		return nil, "", catalogue.Errorf(catalogue.EINTERNAL, "此索引不保存正文")
 	}
-	sr, err := x.fetch(ctx, []string{id}, append(storedFields[:len(storedFields):len(storedFields)], indexer.FieldBody))
+	sr, err := x.fetch(ctx, []string{id}, append(storedFields[:len(storedFields):len(storedFields)], indexer.FieldBody), nil)
 	if err != nil {
 		return nil, "", err
 	}

@@ -160,12 +160,11 @@ func (x *Index) search(ctx context.Context, q Query, start time.Time) (*Result, 
 	default:
 		req.SortBy([]string{"-_score"})
 	}
-	var snip *queryTerms
+	var snip *queryTerms // the body's fragments are cut as it is read
 	if hl {
 		snip = newQueryTerms(terms)
-		ctx = withSnippets(ctx, snip)
 	}
-	sr, facets, err := x.collect(ctx, req, q)
+	sr, facets, err := x.collect(ctx, req, q, snip)
 	if err != nil {
 		return nil, err
 	}
@@ -188,12 +187,15 @@ func (x *Index) search(ctx context.Context, q Query, start time.Time) (*Result, 
 // date order itself, from the index's columns (columns.go). The catalogue
 // without words, filtered by facet values only, comes from the columns
 // alone.
-func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, q Query) (*bleve.SearchResult, map[string][]FacetValue, error) {
+//
+// With snip, the hits' body fragments are cut as their stored fields are
+// read (loadStored).
+func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, q Query, snip *queryTerms) (*bleve.SearchResult, map[string][]FacetValue, error) {
 	if want, ok := facetFilter(q); ok {
-		return x.browse(ctx, req, q, want)
+		return x.browse(ctx, req, q, want, snip)
 	}
 	if !q.Facets && q.Sort != SortDate {
-		sr, err := x.run(ctx, req)
+		sr, err := x.run(ctx, req, snip)
 		return sr, nil, err
 	}
 	cc := &columnCollector{cache: &x.columns, facets: q.Facets}
@@ -204,7 +206,7 @@ func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, q Query) 
 		cc.order = req.From + req.Size
 		find.Size, find.From, find.Score, find.Fields = 0, 0, "none", nil
 	}
-	sr, err := x.run(cc.withCollecting(ctx), &find)
+	sr, err := x.run(cc.withCollecting(ctx), &find, snip)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -215,7 +217,7 @@ func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, q Query) 
 	if cc.order == 0 {
 		return sr, facets, nil
 	}
-	out, err := x.fetch(ctx, cc.page(req.From), req.Fields)
+	out, err := x.fetch(ctx, cc.page(req.From), req.Fields, snip)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -237,7 +239,7 @@ func facetFilter(q Query) (want [indexer.FacetPositions]string, ok bool) {
 
 // browse answers a facetFilter listing from the columns of the index's
 // current snapshot.
-func (x *Index) browse(ctx context.Context, req *bleve.SearchRequest, q Query, want [indexer.FacetPositions]string) (*bleve.SearchResult, map[string][]FacetValue, error) {
+func (x *Index) browse(ctx context.Context, req *bleve.SearchRequest, q Query, want [indexer.FacetPositions]string, snip *queryTerms) (*bleve.SearchResult, map[string][]FacetValue, error) {
 	r, err := x.snapshot()
 	if err != nil {
 		return nil, nil, err
@@ -248,7 +250,7 @@ func (x *Index) browse(ctx context.Context, req *bleve.SearchRequest, q Query, w
 		return nil, nil, err
 	}
 	ids, total, counts := col.browse(want, req.From, req.Size, q.Facets)
-	out, err := x.fetch(ctx, ids, req.Fields)
+	out, err := x.fetch(ctx, ids, req.Fields, snip)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -262,7 +264,7 @@ func (x *Index) browse(ctx context.Context, req *bleve.SearchRequest, q Query, w
 
 // fetch returns the documents with the given ids, in that order, with
 // their stored fields; those deleted since are left out.
-func (x *Index) fetch(ctx context.Context, ids []string, fields []string) (*bleve.SearchResult, error) {
+func (x *Index) fetch(ctx context.Context, ids []string, fields []string, snip *queryTerms) (*bleve.SearchResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -270,7 +272,7 @@ func (x *Index) fetch(ctx context.Context, ids []string, fields []string) (*blev
 	for _, id := range ids {
 		hits = append(hits, &search.DocumentMatch{ID: id})
 	}
-	hits, err := x.loadStored(hits, fields, snippetsFor(ctx))
+	hits, err := x.loadStored(hits, fields, snip)
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +283,7 @@ func (x *Index) fetch(ctx context.Context, ids []string, fields []string) (*blev
 // index as it is once the search has returned, so a hit shows a document
 // changed since as it is now, and one withdrawn since is left out (a page
 // can then hold fewer hits than asked for, with the total unchanged).
-func (x *Index) run(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+func (x *Index) run(ctx context.Context, req *bleve.SearchRequest, snip *queryTerms) (*bleve.SearchResult, error) {
 	fields := req.Fields
 	if len(fields) > 0 {
 		r := *req
@@ -296,7 +298,7 @@ func (x *Index) run(ctx context.Context, req *bleve.SearchRequest) (*bleve.Searc
 		return nil, unavailable(err)
 	}
 	if len(fields) > 0 {
-		if sr.Hits, err = x.loadStored(sr.Hits, fields, snippetsFor(ctx)); err != nil {
+		if sr.Hits, err = x.loadStored(sr.Hits, fields, snip); err != nil {
 			return nil, err
 		}
 	}
@@ -328,7 +330,7 @@ func unavailable(err error) error {
 
 // highlight cuts the title and body fragments of one page's hits
 // (snippet.go), from their stored text; loadStored has cut the body's
-// already when the search asked it to (withSnippets).
+// already when the search gave it the terms.
 func highlight(hits search.DocumentMatchCollection, q *queryTerms) {
 	for _, h := range hits {
 		frags := h.Fragments
@@ -361,20 +363,6 @@ const (
 	titleFragments = 1
 	bodyFragments  = 2
 )
-
-type snippetsKey struct{}
-
-// withSnippets has loadStored cut the body fragments for q as it reads
-// each hit's stored fields under ctx.
-func withSnippets(ctx context.Context, q *queryTerms) context.Context {
-	return context.WithValue(ctx, snippetsKey{}, q)
-}
-
-// snippetsFor returns the terms withSnippets set on ctx, or nil.
-func snippetsFor(ctx context.Context) *queryTerms {
-	q, _ := ctx.Value(snippetsKey{}).(*queryTerms)
-	return q
-}
 
 // facets turns counts of facet tuples (by tuple index + 1) into the five
 // facets: each value with the sum of the counts of the tuples holding it,

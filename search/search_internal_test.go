@@ -233,7 +233,7 @@ func TestHighlightsFoldedOnlyWhereNeeded(t *testing.T) {
 	}
 	// The indexer marks the plain entry's texts, not the other's; the
 	// highlighter reads the mark and leaves neither it nor the body.
-	sr, err := x.fetch(ctx, []string{"plain", "trad"}, []string{indexer.FieldTitle, indexer.FieldBody, indexer.FieldPlain})
+	sr, err := x.fetch(ctx, []string{"plain", "trad"}, []string{indexer.FieldTitle, indexer.FieldBody, indexer.FieldPlain}, nil)
 	if err != nil || len(sr.Hits) != 2 {
 		t.Fatalf("fetch: %v, %v", sr, err)
 	}

@@ -90,12 +90,12 @@ func TestLoadStoredCutsTheBody(t *testing.T) {
 	ids := []string{"plain", "trad", "none"}
 	fields := []string{indexer.FieldTitle, indexer.FieldBody, indexer.FieldPlain}
 	terms := newQueryTerms([]string{"国民经济", "统计"})
-	copied, err := x.fetch(ctx, ids, fields)
+	copied, err := x.fetch(ctx, ids, fields, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	highlight(copied.Hits, terms)
-	cut, err := x.fetch(withSnippets(ctx, terms), ids, fields)
+	cut, err := x.fetch(ctx, ids, fields, terms)
 	if err != nil {
 		t.Fatal(err)
 	}
