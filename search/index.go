@@ -196,6 +196,20 @@ func (x *Index) rebuild(ctx context.Context, walk func(add func(indexer.Document
 	return n, err
 }
 
+// Warm reads the columns of the index as it is now (facet tuples and date
+// order of every document), which the first search would otherwise read
+// while the searches after it wait: about a tenth of a second at 150,000
+// entries. The server warms the public index before it takes requests.
+func (x *Index) Warm() error {
+	r, err := x.snapshot()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, err = x.columns.get(r)
+	return err
+}
+
 // CountByStatus counts the entries of the staff index that pass f, by
 // workflow status, for the dashboard.
 func (x *Index) CountByStatus(ctx context.Context, f Filters) (map[string]uint64, uint64, error) {

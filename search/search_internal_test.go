@@ -269,3 +269,32 @@ func TestDocumentNeedsTheBody(t *testing.T) {
 		t.Errorf("Document without a stored body: %v, want EINTERNAL", err)
 	}
 }
+
+// TestWarmReadsTheColumnsSearchesUse: after Warm, a search by date with
+// facets uses the columns Warm read rather than reading them again.
+func TestWarmReadsTheColumnsSearchesUse(t *testing.T) {
+	ctx := t.Context()
+	x := mustOpenIndex(t)
+	if err := x.IndexPublic(ctx, archivesEntry("a", "档案法"), archivesEntry("b", "档案工作规定")); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Warm(); err != nil {
+		t.Fatal(err)
+	}
+	warmed := x.columns.last
+	if warmed == nil {
+		t.Fatal("Warm read no columns")
+	}
+	for _, q := range []Query{{Sort: SortDate, Facets: true}, {Text: "档案", Sort: SortDate, Facets: true}} {
+		res, err := x.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 2 {
+			t.Errorf("%+v: %d hits, want 2", q, res.Total)
+		}
+		if x.columns.last != warmed {
+			t.Errorf("%+v: the search read the columns again", q)
+		}
+	}
+}

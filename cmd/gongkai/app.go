@@ -446,6 +446,9 @@ func (m *Main) Serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := m.PublicIndex.Warm(); err != nil {
+		m.Log.Warn("public index: columns not read ahead; the first search reads them", "err", err)
+	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
