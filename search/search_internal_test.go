@@ -271,13 +271,26 @@ func TestDocumentNeedsTheBody(t *testing.T) {
 }
 
 // TestWarmReadsTheColumnsSearchesUse: after Warm, a search by date with
-// facets uses the columns Warm read rather than reading them again.
+// facets uses the columns Warm read rather than reading them again. The
+// index is written and opened again first, as the server finds it: Bleve
+// replaces the snapshot of a fresh batch once it has written it to disk.
 func TestWarmReadsTheColumnsSearchesUse(t *testing.T) {
 	ctx := t.Context()
-	x := mustOpenIndex(t)
+	dir := filepath.Join(t.TempDir(), "index")
+	x, _, err := OpenIndex(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := x.IndexPublic(ctx, archivesEntry("a", "档案法"), archivesEntry("b", "档案工作规定")); err != nil {
 		t.Fatal(err)
 	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if x, _, err = OpenIndex(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
 	if err := x.Warm(); err != nil {
 		t.Fatal(err)
 	}
