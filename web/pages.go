@@ -155,13 +155,21 @@ type pager struct {
 	Prev, Next  string
 	Links       []link
 	From, To    uint64
+	// Beyond says the page asked for is past the last (a link kept from
+	// a longer result, a page number typed in); Last leads to the last.
+	Beyond bool
+	Last   string
 }
 
 func newPager(u *url.URL, total uint64, page, size int) pager {
 	maxTotal := min(total, uint64(search.MaxDepth))
 	pages := int((maxTotal + uint64(size) - 1) / uint64(size))
 	p := pager{Page: page, Pages: pages}
-	if total > 0 {
+	switch {
+	case pages > 0 && page > pages:
+		p.Beyond = true
+		p.Last = withParam(u, "page", strconv.Itoa(pages))
+	case total > 0:
 		p.From = uint64((page-1)*size) + 1
 		p.To = min(uint64(page*size), total)
 	}

@@ -148,6 +148,27 @@ func TestPages(t *testing.T) {
 		}
 	})
 
+	t.Run("PageBeyondTheLast", func(t *testing.T) {
+		// A page past the end says so and leads to the last one, on the
+		// catalogue and in search results, rather than "第 7–3 条".
+		for _, path := range []string{
+			"/catalogue?" + url.Values{"category": {"政策法规及规范性文件"}, "size": {"2"}, "page": {"4"}}.Encode(),
+			"/search?" + url.Values{"category": {"政策法规及规范性文件"}, "size": {"2"}, "page": {"4"}, "sort": {"date"}}.Encode(),
+		} {
+			doc, body := f.MustPage(t, path, http.StatusOK)
+			if !strings.Contains(body, "共 2 页，没有第 4 页") || strings.Contains(body, "显示第") || strings.Contains(body, "没有找到") {
+				t.Errorf("%s: want 共 2 页，没有第 4 页 and neither 显示第 nor 没有找到", path)
+			}
+			last := findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.A && text(n) == "转到最后一页" })
+			if len(last) != 1 {
+				t.Fatalf("%s: no link to the last page", path)
+			}
+			if href, _ := attr(last[0], "href"); !strings.Contains(href, "page=2") || !strings.Contains(href, "size=2") {
+				t.Errorf("%s: last page link %q", path, href)
+			}
+		}
+	})
+
 	t.Run("CatalogueFilteredPage2", func(t *testing.T) {
 		path := "/catalogue?" + url.Values{"category": {"政策法规及规范性文件"}, "size": {"2"}, "page": {"2"}}.Encode()
 		doc, body := f.MustPage(t, path, http.StatusOK)
@@ -175,8 +196,8 @@ func TestPages(t *testing.T) {
 
 	t.Run("CatalogueDefaultPage2IsEmptyNot404", func(t *testing.T) {
 		_, body := f.MustPage(t, "/catalogue?category="+url.QueryEscape("其他")+"&page=2", http.StatusOK)
-		if !strings.Contains(body, "没有符合条件的信息") {
-			t.Errorf("an empty page does not say so")
+		if !strings.Contains(body, "没有第 2 页") {
+			t.Errorf("a page past the last does not say so")
 		}
 	})
 
