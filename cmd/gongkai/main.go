@@ -21,9 +21,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, osEnv); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "gongkai: "+oneLine(err.Error()))
+		if errors.Is(err, flag.ErrHelp) {
+			return // the usage asked for, printed: no failure
 		}
+		fmt.Fprintln(os.Stderr, "gongkai: "+oneLine(err.Error()))
 		os.Exit(1)
 	}
 }
