@@ -250,15 +250,27 @@ func (h *Handler) cataloguePage(c *gin.Context) {
 
 // searchPage shows search results with facets, highlights, sorting and paging.
 func (h *Handler) searchPage(c *gin.Context) {
-	q, err := parseQuery(c)
-	if err != nil {
+	// What was typed wrong is said above the search box, which holds the
+	// query to correct (cut to the length a query may have).
+	badInput := func(q search.Query, err error) {
+		if r := []rune(q.Text); len(r) > search.MaxQueryRunes {
+			q.Text = string(r[:search.MaxQueryRunes])
+		}
 		h.render(c, HTTPStatus(err), "search", "检索", "search", gin.H{
 			"Query": q, "Error": catalogue.ErrorMessage(err),
 		})
+	}
+	q, err := parseQuery(c)
+	if err != nil {
+		badInput(q, err)
 		return
 	}
 	q.Facets, q.Highlight = true, true
 	res, err := h.PublicIndex.Search(c.Request.Context(), q)
+	if catalogue.ErrorCode(err) == catalogue.EINVALID || catalogue.ErrorCode(err) == catalogue.ETOOLARGE {
+		badInput(q, err)
+		return
+	}
 	if err != nil {
 		h.fail(c, err)
 		return

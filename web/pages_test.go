@@ -10,11 +10,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
 	"gongkai/catalogue"
+	"gongkai/search"
 )
 
 // MustPage fetches a public page, checks its status, that it is HTML with
@@ -279,9 +281,25 @@ func TestPages(t *testing.T) {
 	})
 
 	t.Run("SearchOverlongQueryIs400Page", func(t *testing.T) {
-		_, body := f.MustPage(t, "/search?q="+url.QueryEscape(strings.Repeat("检", 10_000)), http.StatusBadRequest)
+		doc, body := f.MustPage(t, "/search?q="+url.QueryEscape(strings.Repeat("检", 10_000)), http.StatusBadRequest)
 		if !strings.Contains(body, "检索词过长") || !strings.Contains(body, `role="alert"`) {
 			t.Errorf("400 page does not explain the query is too long")
+		}
+		// The box holds the query to correct, cut to the length allowed,
+		// not all 10,000 characters again.
+		if v := searchBoxValue(t, doc); utf8.RuneCountInString(v) != search.MaxQueryRunes {
+			t.Errorf("the search box holds %d characters, want %d", utf8.RuneCountInString(v), search.MaxQueryRunes)
+		}
+	})
+
+	t.Run("SearchOfSignsOnlyIs400PageWithTheBox", func(t *testing.T) {
+		q := `+-:^*"~()`
+		doc, body := f.MustPage(t, "/search?q="+url.QueryEscape(q), http.StatusBadRequest)
+		if !strings.Contains(body, "没有可以检索的文字") || !strings.Contains(body, `role="alert"`) {
+			t.Errorf("400 page does not say there is nothing to search")
+		}
+		if v := searchBoxValue(t, doc); v != q {
+			t.Errorf("the search box holds %q, want %q to correct", v, q)
 		}
 	})
 
@@ -624,3 +642,17 @@ func TestSecurityHeaders(t *testing.T) {
 
 // staticFile returns the file under web/static that an asset URL serves.
 func staticFile(href string) ([]byte, error) { return os.ReadFile("static/" + path.Base(href)) }
+
+// searchBoxValue returns the value of the page's one search box (input q).
+func searchBoxValue(t *testing.T, doc *html.Node) string {
+	t.Helper()
+	boxes := findAll(doc, func(n *html.Node) bool {
+		name, _ := attr(n, "name")
+		return n.DataAtom == atom.Input && name == "q"
+	})
+	if len(boxes) == 0 {
+		t.Fatal("the page has no search box")
+	}
+	v, _ := attr(boxes[0], "value")
+	return v
+}
