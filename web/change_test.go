@@ -96,8 +96,15 @@ func TestReviseAndReplace(t *testing.T) {
 		if code != http.StatusOK || !strings.Contains(page, oldText) || !strings.Contains(page, "已被更新") {
 			t.Errorf("earlier version page: %d", code)
 		}
-		if code, _ := f.publicGet(t, "/entries/"+a.ID+"/versions/2"); code != http.StatusNotFound {
-			t.Errorf("the current version under /versions/: %d, want 404 (it is the entry page)", code)
+		// The current version under /versions/ is the entry page itself.
+		if resp, _ := f.Do(t, http.MethodGet, "/entries/"+a.ID+"/versions/2", staffReq{}); resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/entries/"+a.ID {
+			t.Errorf("the current version under /versions/: %d to %q, want 302 to the entry page", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if code, body := f.publicGet(t, "/api/v1/entries/"+a.ID+"/versions/2"); code != http.StatusNotFound || !strings.Contains(body, "现行版本") {
+			t.Errorf("the current version in the API's versions: %d %s, want 404 saying it is the current one", code, body)
+		}
+		if code, body := f.publicGet(t, "/entries/"+a.ID+"/versions/3"); code != http.StatusNotFound || !strings.Contains(body, "没有第 3 版") {
+			t.Errorf("a version to come: %d, want 404 没有第 3 版", code)
 		}
 		if code, body := f.publicGet(t, "/api/v1/entries/"+a.ID+"/versions/1"); code != http.StatusOK || !strings.Contains(body, oldText) {
 			t.Errorf("earlier version API: %d", code)

@@ -357,6 +357,11 @@ func (h *Handler) publicEntry(c *gin.Context) (*catalogue.PublicEntry, error) {
 // as superseded, with a link to the current one.
 func (h *Handler) entryVersionPage(c *gin.Context) {
 	p, v, err := h.publicVersion(c)
+	if p != nil && p.Content != nil && c.Param("n") == strconv.Itoa(p.Version) {
+		// The current version is the entry's own page.
+		c.Redirect(http.StatusFound, "/entries/"+url.PathEscape(p.ID))
+		return
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -384,8 +389,11 @@ func (h *Handler) publicVersion(c *gin.Context) (*catalogue.PublicEntry, *catalo
 		return p, nil, nil
 	}
 	v, ok := p.EarlierVersion(n)
+	if n == p.Version {
+		return p, nil, catalogue.Errorf(catalogue.ENOTFOUND, "第 %d 版是现行版本，请查看条目本身", n)
+	}
 	if !ok {
-		return nil, nil, catalogue.Errorf(catalogue.ENOTFOUND, "没有第 %d 版（当前是第 %d 版）", n, p.Version)
+		return nil, nil, catalogue.Errorf(catalogue.ENOTFOUND, "没有第 %d 版（现行版本是第 %d 版）", n, p.Version)
 	}
 	return p, v, nil
 }
