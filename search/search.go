@@ -162,6 +162,11 @@ func (x *Index) search(ctx context.Context, q Query, start time.Time) (*Result, 
 	}
 	var snip *queryTerms // the body's fragments are cut as it is read
 	if hl {
+		if exact != "" {
+			// A 文号 or 索引号 cuts into single characters (韶, 工, 信, 号):
+			// marked, they would speckle every text. Its numbers stay.
+			terms = slices.DeleteFunc(terms, func(t string) bool { return utf8.RuneCountInString(t) < 2 })
+		}
 		snip = newQueryTerms(terms)
 	}
 	sr, facets, err := x.collect(ctx, req, q, snip)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -309,5 +310,41 @@ func TestWarmReadsTheColumnsSearchesUse(t *testing.T) {
 		if x.columns.last != warmed {
 			t.Errorf("%+v: the search read the columns again", q)
 		}
+	}
+}
+
+// TestDocNoQueryMarksNoSingleCharacters: a 文号 typed as the query finds
+// its entry first, and the single characters it cuts into (韶, 工, 信,
+// 号) are not marked all over the title and the text; its numbers are.
+func TestDocNoQueryMarksNoSingleCharacters(t *testing.T) {
+	ctx := t.Context()
+	x := mustOpenIndex(t)
+	if err := x.IndexPublic(ctx,
+		&catalogue.PublicEntry{ID: "a", Content: &catalogue.Content{Title: "关于印发工作制度的通知", DocNo: "韶工信〔2019〕12号",
+			Body: "各科室：现将工作制度印发给你们，请认真执行。信息公开工作于2019年启动。"}},
+		&catalogue.PublicEntry{ID: "b", Content: &catalogue.Content{Title: "关于信息化工作的通知", Body: "做好信息化工作。"}},
+	); err != nil {
+		t.Fatal(err)
+	}
+	res, err := x.Search(ctx, Query{Text: "韶工信[2019]12号", Highlight: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || res.Hits[0].ID != "a" || res.Exact == "" {
+		t.Fatalf("hits %+v (exact %q), want a first, found by its 文号", res.Hits, res.Exact)
+	}
+	for _, h := range res.Hits {
+		for field, frags := range h.Highlights {
+			for _, f := range frags {
+				for _, c := range []string{"工", "信", "号", "韶"} {
+					if strings.Contains(f, "<mark>"+c+"</mark>") {
+						t.Errorf("%s %s: %q marks %s", h.ID, field, f, c)
+					}
+				}
+			}
+		}
+	}
+	if body := res.Hits[0].Highlights["body"]; len(body) == 0 || !strings.Contains(body[0], "<mark>2019</mark>") {
+		t.Errorf("a: body fragments %q, want the year marked", body)
 	}
 }
