@@ -3,6 +3,7 @@ package catalogue
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -230,4 +231,37 @@ func LooksLikeDocNo(q string) bool {
 	}
 	t := docNoClean(q)
 	return utf8.RuneCountInString(t) <= docNoMaxRunes && numberedPattern.MatchString(t)
+}
+
+// DocNoSuffixes returns the shorter forms of a 文号 or 令号 that people type
+// with only the end of its organ prefix: 常务委员会公告第39号 and 公告第39号
+// for 浙江省人民代表大会常务委员会公告第39号, 令第285号 for 国务院令第285号,
+// 工信〔2019〕12号 for 韶工信〔2019〕12号. Each is the normalised number
+// (NormalizeDocNo) from a later character of its prefix on, keeping at
+// least one; the number without any prefix is left out (〔2019〕12号 is
+// matched by year and serial; 第39号 alone names nothing).
+func DocNoSuffixes(docNo string) []string {
+	r := []rune(NormalizeDocNo(docNo))
+	// Where the number begins: the year's bracket, else the last 第.
+	end := slices.Index(r, '〔')
+	if end < 0 {
+		end = lastIndexRune(r, '第')
+	}
+	var out []string
+	for i := 1; i < end; i++ {
+		if r[i] == '、' || !unicode.IsLetter(r[i]) {
+			continue
+		}
+		out = append(out, string(r[i:]))
+	}
+	return out
+}
+
+func lastIndexRune(r []rune, c rune) int {
+	for i := len(r) - 1; i >= 0; i-- {
+		if r[i] == c {
+			return i
+		}
+	}
+	return -1
 }

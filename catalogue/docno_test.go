@@ -1,6 +1,7 @@
 package catalogue
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -199,6 +200,25 @@ func TestImportKeyKeepsNumbersAsWritten(t *testing.T) {
 	} {
 		if got, w := key(docNo), "record\x00全国人民代表大会\x00中华人民共和国宪法修正案\x001993-03-29\x00"+want; got != w {
 			t.Errorf("ImportKey with doc_no %q = %q, want %q", docNo, got, w)
+		}
+	}
+}
+
+func TestDocNoSuffixes(t *testing.T) {
+	for docNo, want := range map[string][]string{
+		"浙江省人民代表大会常务委员会公告第39号": {"江省人民代表大会常务委员会公告第39号", "省人民代表大会常务委员会公告第39号",
+			"人民代表大会常务委员会公告第39号", "民代表大会常务委员会公告第39号", "代表大会常务委员会公告第39号", "表大会常务委员会公告第39号",
+			"大会常务委员会公告第39号", "会常务委员会公告第39号", "常务委员会公告第39号", "务委员会公告第39号", "委员会公告第39号",
+			"员会公告第39号", "会公告第39号", "公告第39号", "告第39号"},
+		"国务院令（第285号）":   {"务院令第285号", "院令第285号", "令第285号"},
+		"韶工信[2019]012号": {"工信〔2019〕12号", "信〔2019〕12号"},
+		"国务院、中央军事委员会令第577号": {"务院、中央军事委员会令第577号", "院、中央军事委员会令第577号", "中央军事委员会令第577号",
+			"央军事委员会令第577号", "军事委员会令第577号", "事委员会令第577号", "委员会令第577号", "员会令第577号", "会令第577号", "令第577号"},
+		"〔2019〕12号": nil,
+		"":          nil,
+	} {
+		if got := DocNoSuffixes(docNo); !slices.Equal(got, want) {
+			t.Errorf("DocNoSuffixes(%q)\n got %q\nwant %q", docNo, got, want)
 		}
 	}
 }

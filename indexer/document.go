@@ -64,6 +64,9 @@ const (
 	FieldDocNo     = "doc_no"      // 发文字号 as written
 	FieldDocNoNorm = "doc_no_norm" // catalogue.NormalizeDocNo(doc_no): indexed only
 	FieldDocNoTail = "doc_no_tail" // 〔year〕serial号 without the organ prefix: indexed only
+	// The 文号 with only the end of its organ prefix (公告第39号,
+	// 令第285号, catalogue.DocNoSuffixes): indexed only.
+	FieldDocNoSuffix = "doc_no_suffix"
 
 	// Facets and filters (keyword fields with doc values).
 	FieldOrgan    = "organ"
@@ -234,6 +237,9 @@ func (d *Document) record(body bool) record {
 		if n, ok := catalogue.ParseDocNo(d.DocNo); ok && !n.IsOrder() {
 			n.Prefix = ""
 			str(FieldDocNoTail, n.String())
+		}
+		if sfx := catalogue.DocNoSuffixes(d.DocNo); len(sfx) > 0 {
+			r[FieldDocNoSuffix] = sfx
 		}
 	}
 	str(FieldOrgan, d.Organ)

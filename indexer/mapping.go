@@ -116,6 +116,7 @@ func NewMappingFor(a Analysis) mapping.IndexMapping {
 	doc.AddFieldMappingsAt(FieldDocNo, exact(true, false))
 	doc.AddFieldMappingsAt(FieldDocNoNorm, exact(false, false))
 	doc.AddFieldMappingsAt(FieldDocNoTail, exact(false, false))
+	doc.AddFieldMappingsAt(FieldDocNoSuffix, exact(false, false))
 	// Filters only: their facets come from FieldFacets.
 	for _, name := range []string{FieldOrgan, FieldCategory, FieldTopic, FieldDocType, FieldValidity, FieldYear} {
 		doc.AddFieldMappingsAt(name, exact(true, false))

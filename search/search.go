@@ -618,7 +618,9 @@ func exactQuery(text string) (query.Query, string) {
 	}
 	if catalogue.LooksLikeDocNo(text) {
 		norm := catalogue.NormalizeDocNo(text)
-		alts = append(alts, fieldTerm(indexer.FieldDocNoNorm, norm, boostExact))
+		alts = append(alts, fieldTerm(indexer.FieldDocNoNorm, norm, boostExact),
+			// Typed with only the end of the organ prefix (公告第39号).
+			fieldTerm(indexer.FieldDocNoSuffix, norm, boostExact/2))
 		if d, ok := catalogue.ParseDocNo(text); ok && d.Prefix == "" {
 			// Given without the organ prefix: match the year and serial.
 			alts = append(alts, fieldTerm(indexer.FieldDocNoTail, d.String(), boostExact/2))
@@ -802,7 +804,8 @@ func carriesNumber(h Hit, text string) bool {
 	if h.DocNo == "" || !catalogue.LooksLikeDocNo(text) {
 		return false
 	}
-	if catalogue.NormalizeDocNo(h.DocNo) == catalogue.NormalizeDocNo(text) {
+	norm := catalogue.NormalizeDocNo(text)
+	if catalogue.NormalizeDocNo(h.DocNo) == norm || slices.Contains(catalogue.DocNoSuffixes(h.DocNo), norm) {
 		return true
 	}
 	want, ok1 := catalogue.ParseDocNo(text)

@@ -348,3 +348,50 @@ func TestDocNoQueryMarksNoSingleCharacters(t *testing.T) {
 		t.Errorf("a: body fragments %q, want the year marked", body)
 	}
 }
+
+// TestDocNoWithPartOfItsPrefix: a 文号 or 令号 typed with only the end of
+// its organ prefix (公告第39号, 令第285号, 工信〔2019〕12号) puts the entry
+// carrying it first and says it was found by its number; another serial
+// does not find it.
+func TestDocNoWithPartOfItsPrefix(t *testing.T) {
+	ctx := t.Context()
+	x := mustOpenIndex(t)
+	entry := func(id, title, docNo string) *catalogue.PublicEntry {
+		return &catalogue.PublicEntry{ID: id, Content: &catalogue.Content{Title: title, DocNo: docNo, Body: "本条例自公布之日起施行。"}}
+	}
+	if err := x.IndexPublic(ctx,
+		entry("zj", "浙江省流动人口居住登记条例", "浙江省人民代表大会常务委员会公告第39号"),
+		entry("hz", "杭州市安全生产监督管理条例", "杭州市第十一届人民代表大会常务委员会公告第39号"),
+		entry("gwy", "个人存款账户实名制规定", "国务院令第285号"),
+		entry("sg", "关于印发工作制度的通知", "韶工信〔2019〕12号"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string][]string{
+		"浙江省人民代表大会常务委员会公告第39号": {"zj"},
+		"省人民代表大会常务委员会公告第39号":   {"zj"},
+		"常务委员会公告第39号":          {"hz", "zj"},
+		"公告第三十九号":              {"hz", "zj"},
+		"令第285号":               {"gwy"},
+		"院令（第285号）":            {"gwy"},
+		"工信[2019]12号":          {"sg"},
+		"公告第3号":                nil,
+		"令第28号":                nil,
+	} {
+		res, err := x.Search(ctx, Query{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		slices.Sort(ids)
+		if !slices.Equal(ids, want) {
+			t.Errorf("%s: hits %v, want %v", q, ids, want)
+		}
+		if len(want) > 0 && res.Exact == "" {
+			t.Errorf("%s: not said to be found by its number", q)
+		}
+	}
+}
