@@ -173,13 +173,18 @@ func newPager(u *url.URL, total uint64, page, size int) pager {
 		p.From = uint64((page-1)*size) + 1
 		p.To = min(uint64(page*size), total)
 	}
-	if page > 1 {
-		p.Prev = withParam(u, "page", strconv.Itoa(page-1))
+	// Past the last page, the pager leads back to the last pages there are.
+	at := min(page, pages)
+	if p.Beyond {
+		at = pages + 1
+	}
+	if at > 1 {
+		p.Prev = withParam(u, "page", strconv.Itoa(at-1))
 	}
 	if page < pages {
 		p.Next = withParam(u, "page", strconv.Itoa(page+1))
 	}
-	for i := max(1, page-3); i <= min(pages, page+3); i++ {
+	for i := max(1, at-3); i <= min(pages, at+3); i++ {
 		p.Links = append(p.Links, link{Label: strconv.Itoa(i), URL: withParam(u, "page", strconv.Itoa(i)), Current: i == page})
 	}
 	return p

@@ -168,6 +168,17 @@ func TestPages(t *testing.T) {
 			if href, _ := attr(last[0], "href"); !strings.Contains(href, "page=2") || !strings.Contains(href, "size=2") {
 				t.Errorf("%s: last page link %q", path, href)
 			}
+			// The pager leads back to pages that exist.
+			for _, a := range findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.A && insideTag(n, atom.Nav) }) {
+				if href, _ := attr(a, "href"); strings.Contains(href, "page=") && !strings.Contains(href, "page=1") && !strings.Contains(href, "page=2") {
+					t.Errorf("%s: pager link %q to a page past the last", path, href)
+				}
+			}
+			if prev := findAll(doc, func(n *html.Node) bool { r, _ := attr(n, "rel"); return r == "prev" }); len(prev) != 1 {
+				t.Errorf("%s: no link back from past the last page", path)
+			} else if href, _ := attr(prev[0], "href"); !strings.Contains(href, "page=2") {
+				t.Errorf("%s: previous page link %q, want the last page", path, href)
+			}
 		}
 	})
 
