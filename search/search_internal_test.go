@@ -185,15 +185,7 @@ func TestNoWordAcrossParts(t *testing.T) {
 		`"依法履行职责"`: {"seed000"},
 		`监督权`:      {"seed000"},
 	} {
-		res, err := x.Search(ctx, Query{Text: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		slices.Sort(ids)
+		_, ids := mustSearchIDs(t, x, q)
 		if !slices.Equal(ids, want) {
 			t.Errorf("%s: hits %v, want %v", q, ids, want)
 		}
@@ -378,15 +370,7 @@ func TestDocNoWithPartOfItsPrefix(t *testing.T) {
 		"公告第3号":                nil,
 		"令第28号":                nil,
 	} {
-		res, err := x.Search(ctx, Query{Text: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		slices.Sort(ids)
+		res, ids := mustSearchIDs(t, x, q)
 		if !slices.Equal(ids, want) {
 			t.Errorf("%s: hits %v, want %v", q, ids, want)
 		}
@@ -394,4 +378,20 @@ func TestDocNoWithPartOfItsPrefix(t *testing.T) {
 			t.Errorf("%s: not said to be found by its number", q)
 		}
 	}
+}
+
+// mustSearchIDs searches x for text and returns the result and its hits'
+// ids, sorted.
+func mustSearchIDs(t *testing.T, x *Index, text string) (*Result, []string) {
+	t.Helper()
+	res, err := x.Search(t.Context(), Query{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	slices.Sort(ids)
+	return res, ids
 }
