@@ -3,7 +3,6 @@ package catalogue
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -241,27 +240,17 @@ func LooksLikeDocNo(q string) bool {
 // least one; the number without any prefix is left out (〔2019〕12号 is
 // matched by year and serial; 第39号 alone names nothing).
 func DocNoSuffixes(docNo string) []string {
-	r := []rune(NormalizeDocNo(docNo))
+	norm := NormalizeDocNo(docNo)
 	// Where the number begins: the year's bracket, else the last 第.
-	end := slices.Index(r, '〔')
+	end := strings.Index(norm, "〔")
 	if end < 0 {
-		end = lastIndexRune(r, '第')
+		end = strings.LastIndex(norm, "第")
 	}
 	var out []string
-	for i := 1; i < end; i++ {
-		if r[i] == '、' || !unicode.IsLetter(r[i]) {
-			continue
+	for i, r := range norm[:max(end, 0)] {
+		if i > 0 && unicode.IsLetter(r) { // not at a 、 between two organs
+			out = append(out, norm[i:])
 		}
-		out = append(out, string(r[i:]))
 	}
 	return out
-}
-
-func lastIndexRune(r []rune, c rune) int {
-	for i := len(r) - 1; i >= 0; i-- {
-		if r[i] == c {
-			return i
-		}
-	}
-	return -1
 }

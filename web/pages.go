@@ -155,28 +155,23 @@ type pager struct {
 	Prev, Next  string
 	Links       []link
 	From, To    uint64
-	// Beyond says the page asked for is past the last (a link kept from
-	// a longer result, a page number typed in); Last leads to the last.
-	Beyond bool
-	Last   string
 }
+
+// Beyond says the page asked for is past the last (a link kept from a
+// longer result, a page number typed in); Prev then leads to the last.
+func (p pager) Beyond() bool { return p.Pages > 0 && p.Page > p.Pages }
 
 func newPager(u *url.URL, total uint64, page, size int) pager {
 	maxTotal := min(total, uint64(search.MaxDepth))
 	pages := int((maxTotal + uint64(size) - 1) / uint64(size))
 	p := pager{Page: page, Pages: pages}
-	switch {
-	case pages > 0 && page > pages:
-		p.Beyond = true
-		p.Last = withParam(u, "page", strconv.Itoa(pages))
-	case total > 0:
+	// Past the last page, the pager leads back to the last pages there are.
+	at := page
+	if p.Beyond() {
+		at = pages + 1
+	} else if total > 0 {
 		p.From = uint64((page-1)*size) + 1
 		p.To = min(uint64(page*size), total)
-	}
-	// Past the last page, the pager leads back to the last pages there are.
-	at := min(page, pages)
-	if p.Beyond {
-		at = pages + 1
 	}
 	if at > 1 {
 		p.Prev = withParam(u, "page", strconv.Itoa(at-1))

@@ -47,7 +47,7 @@ const (
 
 // PartSeparator joins the parts of one field's text: no word and no
 // phrase reaches across it.
-const PartSeparator = "\u2029"
+const PartSeparator = string(partSeparator)
 
 const partSeparator = '\u2029'
 
