@@ -233,16 +233,17 @@ func LooksLikeDocNo(q string) bool {
 }
 
 // DocNoSuffixes returns the shorter forms of a 文号 or 令号 that people type
-// with only the end of its organ prefix: 常务委员会公告第39号 and 公告第39号
-// for 浙江省人民代表大会常务委员会公告第39号, 令第285号 for 国务院令第285号,
-// 工信〔2019〕12号 for 韶工信〔2019〕12号. Each is the normalised number
-// (NormalizeDocNo) from a later character of its prefix on, keeping at
-// least one; the number without any prefix is left out (〔2019〕12号 is
-// matched by year and serial; 第39号 alone names nothing).
+// with only the end of its organ prefix, or without it: 常务委员会公告第39号
+// and 公告第39号 for 浙江省人民代表大会常务委员会公告第39号, 令第285号 for
+// 国务院令第285号, 工信〔2019〕12号 and 〔2019〕12号 for 韶工信〔2019〕12号.
+// Each is the normalised number (NormalizeDocNo) from a later character of
+// its prefix on; a 文号's year and serial stand alone too, but a 第39号 or
+// 令第 without an organ names nothing and is left out.
 func DocNoSuffixes(docNo string) []string {
 	norm := NormalizeDocNo(docNo)
 	// Where the number begins: the year's bracket, else the last 第.
 	end := strings.Index(norm, "〔")
+	year := end > 0
 	if end < 0 {
 		end = strings.LastIndex(norm, "第")
 	}
@@ -251,6 +252,9 @@ func DocNoSuffixes(docNo string) []string {
 		if i > 0 && unicode.IsLetter(r) { // not at a 、 between two organs
 			out = append(out, norm[i:])
 		}
+	}
+	if year {
+		out = append(out, norm[end:])
 	}
 	return out
 }

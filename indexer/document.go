@@ -63,9 +63,9 @@ const (
 	FieldIndexNo   = "index_no"    // 索引号 as written
 	FieldDocNo     = "doc_no"      // 发文字号 as written
 	FieldDocNoNorm = "doc_no_norm" // catalogue.NormalizeDocNo(doc_no): indexed only
-	FieldDocNoTail = "doc_no_tail" // 〔year〕serial号 without the organ prefix: indexed only
-	// The 文号 with only the end of its organ prefix (公告第39号,
-	// 令第285号, catalogue.DocNoSuffixes): indexed only.
+	// The 文号 with only the end of its organ prefix or without it
+	// (公告第39号, 令第285号, 〔2019〕12号; catalogue.DocNoSuffixes):
+	// indexed only.
 	FieldDocNoSuffix = "doc_no_suffix"
 
 	// Facets and filters (keyword fields with doc values).
@@ -234,10 +234,6 @@ func (d *Document) record(body bool) record {
 	str(FieldDocNo, d.DocNo)
 	if d.DocNo != "" {
 		str(FieldDocNoNorm, catalogue.NormalizeDocNo(d.DocNo))
-		if n, ok := catalogue.ParseDocNo(d.DocNo); ok && !n.IsOrder() {
-			n.Prefix = ""
-			str(FieldDocNoTail, n.String())
-		}
 		if sfx := catalogue.DocNoSuffixes(d.DocNo); len(sfx) > 0 {
 			r[FieldDocNoSuffix] = sfx
 		}

@@ -272,7 +272,7 @@ func TestFields(t *testing.T) {
 				t.Errorf("stored %s = %v, want %q", field, f[field], want)
 			}
 		}
-		for _, field := range []string{indexer.FieldKeywords, indexer.FieldDocNoNorm, indexer.FieldDocNoTail, indexer.FieldDocNo, indexer.FieldBody} {
+		for _, field := range []string{indexer.FieldKeywords, indexer.FieldDocNoNorm, indexer.FieldDocNoSuffix, indexer.FieldDocNo, indexer.FieldBody} {
 			if v, ok := f[field]; ok {
 				t.Errorf("%s is stored (%v); it is indexed only or was empty", field, v)
 			}
@@ -347,7 +347,7 @@ func TestFields(t *testing.T) {
 			}
 		}
 		q := bleve.NewTermQuery("〔2019〕12号")
-		q.SetField(indexer.FieldDocNoTail)
+		q.SetField(indexer.FieldDocNoSuffix)
 		if got := MustSearch(t, x, q); !slices.Equal(got, []string{"seed000"}) {
 			t.Errorf("〔2019〕12号 without prefix: found %v", got)
 		}

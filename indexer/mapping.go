@@ -115,7 +115,6 @@ func NewMappingFor(a Analysis) mapping.IndexMapping {
 	doc.AddFieldMappingsAt(FieldIndexNo, exact(true, false))
 	doc.AddFieldMappingsAt(FieldDocNo, exact(true, false))
 	doc.AddFieldMappingsAt(FieldDocNoNorm, exact(false, false))
-	doc.AddFieldMappingsAt(FieldDocNoTail, exact(false, false))
 	doc.AddFieldMappingsAt(FieldDocNoSuffix, exact(false, false))
 	// Filters only: their facets come from FieldFacets.
 	for _, name := range []string{FieldOrgan, FieldCategory, FieldTopic, FieldDocType, FieldValidity, FieldYear} {

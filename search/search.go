@@ -619,12 +619,9 @@ func exactQuery(text string) (query.Query, string) {
 	if catalogue.LooksLikeDocNo(text) {
 		norm := catalogue.NormalizeDocNo(text)
 		alts = append(alts, fieldTerm(indexer.FieldDocNoNorm, norm, boostExact),
-			// Typed with only the end of the organ prefix (公告第39号).
+			// Typed with only the end of the organ prefix (公告第39号) or
+			// without it (〔2019〕12号).
 			fieldTerm(indexer.FieldDocNoSuffix, norm, boostExact/2))
-		if d, ok := catalogue.ParseDocNo(text); ok && d.Prefix == "" {
-			// Given without the organ prefix: match the year and serial.
-			alts = append(alts, fieldTerm(indexer.FieldDocNoTail, d.String(), boostExact/2))
-		}
 		label = "文号"
 	}
 	if len(alts) == 0 {
@@ -805,10 +802,5 @@ func carriesNumber(h Hit, text string) bool {
 		return false
 	}
 	norm := catalogue.NormalizeDocNo(text)
-	if catalogue.NormalizeDocNo(h.DocNo) == norm || slices.Contains(catalogue.DocNoSuffixes(h.DocNo), norm) {
-		return true
-	}
-	want, ok1 := catalogue.ParseDocNo(text)
-	have, ok2 := catalogue.ParseDocNo(h.DocNo)
-	return ok1 && ok2 && want.Prefix == "" && want.Year == have.Year && want.Serial == have.Serial
+	return catalogue.NormalizeDocNo(h.DocNo) == norm || slices.Contains(catalogue.DocNoSuffixes(h.DocNo), norm)
 }
