@@ -519,13 +519,10 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 		// Unscored, Bleve intersects the lists of the words as bitmaps.
 		all = bleve.NewConjunctionQuery(must...)
 	}
-	if !scored {
+	if !scored || len(should) == 0 {
 		return all, terms, nil
 	}
-	q := bleve.NewBooleanQuery()
-	q.Must = all
-	q.AddShould(should...)
-	return q, terms, nil
+	return &rankQuery{must: all, bonus: should}, terms, nil
 }
 
 // fieldTerm matches one analysed term in one field.
