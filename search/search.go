@@ -557,8 +557,17 @@ func pinyinQuery(text string) query.Query {
 		return nil
 	}
 	return bleve.NewDisjunctionQuery(
-		fieldPhrase(indexer.FieldTitleInitials, pinyin.Name, letters, boostPinyin),
-		fieldPhrase(indexer.FieldTitlePinyin, pinyin.Name, letters, boostPinyin))
+		pinyinPhrase(indexer.FieldTitleInitials, pinyin.QueryGrams(letters, false)),
+		// In full pinyin from the start of a syllable only.
+		pinyinPhrase(indexer.FieldTitlePinyin, pinyin.QueryGrams(letters, true)))
+}
+
+// pinyinPhrase matches a pinyin field's grams at consecutive positions.
+func pinyinPhrase(field string, grams []string) query.Query {
+	if len(grams) == 1 {
+		return fieldTerm(field, grams[0], boostPinyin)
+	}
+	return newPhraseQuery(field, grams, boostPinyin)
 }
 
 // boostShortTitle lifts an entry whose short title is the query (档案法

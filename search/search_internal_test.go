@@ -395,3 +395,33 @@ func mustSearchIDs(t *testing.T, x *Index, text string) (*Result, []string) {
 	slices.Sort(ids)
 	return res, ids
 }
+
+// TestPinyinFromASyllableStart: typed pinyin matches a title's full
+// pinyin from the start of one of its syllables only, and its initials
+// anywhere.
+func TestPinyinFromASyllableStart(t *testing.T) {
+	x := mustOpenIndex(t)
+	if err := x.IndexPublic(t.Context(),
+		archivesEntry("jiandu", "档案监督检查办法"),    // dang'an'jian'du
+		archivesEntry("anding", "安定团结档案工作规定"),  // an'ding
+		archivesEntry("gonggong", "公共档案馆管理条例"), // gong'gong
+	); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string][]string{
+		"and":      {"anding"},                       // not the and of dang'an'jian'du
+		"jiandu":   {"jiandu"},                       // from a syllable start
+		"ANDing":   {"anding"},                       // any case
+		"ong":      nil,                              // no syllable begins so
+		"gonggong": {"gonggong"},                     // several syllables
+		"ngjiandu": nil,                              // from inside a syllable
+		"dajdjc":   {"jiandu"},                       // initials: 档案监督检查
+		"dagz":     {"anding"},                       // initials from the middle: 档案工作
+		"dingtuan": {"anding"},                       // 定团, a title's middle
+		"dangan":   {"anding", "gonggong", "jiandu"}, // 档案, in all three
+	} {
+		if _, got := mustSearchIDs(t, x, q); !slices.Equal(got, want) {
+			t.Errorf("%q: found %v, want %v", q, got, want)
+		}
+	}
+}

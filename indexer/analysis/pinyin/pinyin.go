@@ -1,9 +1,13 @@
 // Package pinyin lets titles be found by their pinyin, as people type it on
 // a kiosk's on-screen keyboard or a phone without a Chinese input method:
-// in full (gerenxinxibaohu) or by initials (grxxbhf), anywhere in the
-// title. Titles are indexed as two strings (full pinyin and initials),
-// each cut into overlapping three-letter grams at consecutive positions,
-// so a phrase query of the typed letters' grams finds them as a substring.
+// in full (gerenxinxibaohu) or by initials (grxxbhf), from any character
+// of the title on. Titles are indexed as two strings (full pinyin and
+// initials), each cut into overlapping three-letter grams at consecutive
+// positions, so a phrase query of the typed letters' grams finds them as a
+// substring. In full pinyin the gram where a syllable begins is indexed a
+// second time, anchored (^jia for 监督 jian'du), and a query's first gram
+// is that anchored one: typed letters match from the start of a syllable
+// only, so "and" finds 安定 (an'ding) but not 监督, and "ong" nothing.
 package pinyin
 
 import (
@@ -49,23 +53,44 @@ var readings = sync.OnceValue(func() map[rune]string {
 	return m
 })
 
-// Of returns the full pinyin of s without tones and its initials, both
-// lower-case, with ASCII letters and digits kept as they are and anything
-// else dropped: 个人信息保护法 gives gerenxinxibaohufa and grxxbhf.
+// Syllable separates the syllables of Of's full pinyin; the Tokenizer
+// anchors the gram after it.
+const Syllable = '\''
+
+// Anchor begins the anchored gram at a syllable's start.
+const Anchor = "^"
+
+// Of returns the full pinyin of s without tones, its syllables separated
+// by Syllable, and its initials, both lower-case, with ASCII letters and
+// digits kept as they are (a run of them is one syllable) and anything else
+// dropped: 个人信息保护法 gives ge'ren'xin'xi'bao'hu'fa and grxxbhf.
 func Of(s string) (full, initials string) {
 	var f, i strings.Builder
+	ascii := false // inside a run of ASCII letters and digits
+	syllable := func() {
+		if f.Len() > 0 {
+			f.WriteByte(Syllable)
+		}
+	}
 	for _, r := range s {
 		switch {
 		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if !ascii {
+				syllable()
+			}
+			ascii = true
 			c := unicode.ToLower(r)
 			f.WriteRune(c)
 			i.WriteRune(c)
+			continue
 		case unicode.Is(unicode.Han, r):
 			if p, ok := readings()[r]; ok {
+				syllable()
 				f.WriteString(p)
 				i.WriteByte(p[0])
 			}
 		}
+		ascii = false
 	}
 	return f.String(), i.String()
 }
@@ -88,21 +113,63 @@ func Letters(q string) (string, bool) {
 }
 
 // Tokenizer cuts ASCII text into overlapping grams at consecutive
-// positions. Text shorter than a gram is one token.
+// positions, Syllable marks left out; where a mark stood (and at the start)
+// the gram is given again, anchored, at the same position. Text shorter
+// than a gram is one token, and its anchored twin.
 type Tokenizer struct{}
 
 // Tokenize implements analysis.Tokenizer.
 func (Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	s := strings.ToLower(string(input))
+	starts := []int{0} // where syllables begin, in s without its marks
+	if strings.IndexByte(s, Syllable) >= 0 {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			if s[i] != Syllable {
+				b.WriteByte(s[i])
+			} else if n := b.Len(); n > 0 && n != starts[len(starts)-1] {
+				starts = append(starts, n)
+			}
+		}
+		s = b.String()
+	}
 	if s == "" {
 		return nil
 	}
 	if len(s) <= gram {
-		return analysis.TokenStream{{Term: []byte(s), Start: 0, End: len(s), Position: 1, Type: analysis.AlphaNumeric}}
+		return analysis.TokenStream{
+			{Term: []byte(s), Start: 0, End: len(s), Position: 1, Type: analysis.AlphaNumeric},
+			{Term: []byte(Anchor + s), Start: 0, End: len(s), Position: 1, Type: analysis.AlphaNumeric},
+		}
 	}
-	out := make(analysis.TokenStream, 0, len(s)-gram+1)
+	out := make(analysis.TokenStream, 0, len(s)-gram+1+len(starts))
 	for i := 0; i+gram <= len(s); i++ {
 		out = append(out, &analysis.Token{Term: []byte(s[i : i+gram]), Start: i, End: i + gram, Position: i + 1, Type: analysis.AlphaNumeric})
+		if len(starts) > 0 && starts[0] == i {
+			starts = starts[1:]
+			out = append(out, &analysis.Token{Term: []byte(Anchor + s[i:i+gram]), Start: i, End: i + gram, Position: i + 1, Type: analysis.AlphaNumeric})
+		}
+	}
+	return out
+}
+
+// QueryGrams returns the grams of typed letters (Letters) in order, the
+// first anchored when anchored is set: the terms of a phrase at
+// consecutive positions.
+func QueryGrams(letters string, anchored bool) []string {
+	var out []string
+	switch {
+	case letters == "":
+		return nil
+	case len(letters) <= gram:
+		out = []string{letters}
+	default:
+		for i := 0; i+gram <= len(letters); i++ {
+			out = append(out, letters[i:i+gram])
+		}
+	}
+	if anchored {
+		out[0] = Anchor + out[0]
 	}
 	return out
 }

@@ -10,8 +10,9 @@ import (
 
 func TestOf(t *testing.T) {
 	for _, c := range []struct{ in, full, initials string }{
-		{"中华人民共和国个人信息保护法", "zhonghuarenmingongheguogerenxinxibaohufa", "zhrmghggrxxbhf"},
-		{"关于2019年GDP的通知（试行）", "guanyu2019niangdpdetongzhishixing", "gy2019ngdpdtzsx"},
+		{"中华人民共和国个人信息保护法", "zhong'hua'ren'min'gong'he'guo'ge'ren'xin'xi'bao'hu'fa", "zhrmghggrxxbhf"},
+		{"关于2019年GDP的通知（试行）", "guan'yu'2019'nian'gdp'de'tong'zhi'shi'xing", "gy2019ngdpdtzsx"},
+		{"5G网络", "5g'wang'luo", "5gwl"},
 		{"", "", ""},
 	} {
 		full, ini := Of(c.in)
@@ -57,16 +58,46 @@ func TestLetters(t *testing.T) {
 }
 
 func TestTokenizer(t *testing.T) {
-	var terms []string
-	var pos []int
-	for _, tok := range (Tokenizer{}).Tokenize([]byte("grxxb")) {
-		terms = append(terms, string(tok.Term))
-		pos = append(pos, tok.Position)
+	for _, c := range []struct {
+		in    string
+		terms []string
+		pos   []int
+	}{
+		// Initials: one syllable start, at the beginning.
+		{"grxxb", []string{"grx", "^grx", "rxx", "xxb"}, []int{1, 1, 2, 3}},
+		// 监督机关: an anchored gram where each syllable begins.
+		{"jian'du'ji'guan", []string{"jia", "^jia", "ian", "and", "ndu", "duj", "^duj", "uji", "jig", "^jig", "igu", "gua", "^gua", "uan"},
+			[]int{1, 1, 2, 3, 4, 5, 5, 6, 7, 7, 8, 9, 9, 10}},
+		// A syllable too near the end for a gram of its own (fa).
+		{"hu'fa", []string{"huf", "^huf", "ufa"}, []int{1, 1, 2}},
+		{"ab", []string{"ab", "^ab"}, []int{1, 1}},
+		{"", nil, nil},
+	} {
+		var terms []string
+		var pos []int
+		for _, tok := range (Tokenizer{}).Tokenize([]byte(c.in)) {
+			terms = append(terms, string(tok.Term))
+			pos = append(pos, tok.Position)
+		}
+		if !slices.Equal(terms, c.terms) || !slices.Equal(pos, c.pos) {
+			t.Errorf("%q: grams %v at %v, want %v at %v", c.in, terms, pos, c.terms, c.pos)
+		}
 	}
-	if !slices.Equal(terms, []string{"grx", "rxx", "xxb"}) || !slices.Equal(pos, []int{1, 2, 3}) {
-		t.Errorf("grams %v at %v", terms, pos)
-	}
-	if toks := (Tokenizer{}).Tokenize([]byte("ab")); len(toks) != 1 || string(toks[0].Term) != "ab" {
-		t.Errorf("short input: %v", toks)
+}
+
+func TestQueryGrams(t *testing.T) {
+	for _, c := range []struct {
+		letters  string
+		anchored bool
+		want     []string
+	}{
+		{"jiandu", true, []string{"^jia", "ian", "and", "ndu"}},
+		{"jiandu", false, []string{"jia", "ian", "and", "ndu"}},
+		{"and", true, []string{"^and"}},
+		{"", true, nil},
+	} {
+		if got := QueryGrams(c.letters, c.anchored); !slices.Equal(got, c.want) {
+			t.Errorf("QueryGrams(%q, %v) = %v, want %v", c.letters, c.anchored, got, c.want)
+		}
 	}
 }
