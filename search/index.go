@@ -21,6 +21,9 @@ type Index struct {
 	opts    indexer.Options
 	columns columnCache  // of the latest snapshot searched (columns.go)
 	results *resultCache // nil: none (cache.go)
+	// wordsByBleve sends one-word searches through Bleve's collector
+	// rather than searchWord (word.go): for tests comparing the two.
+	wordsByBleve bool
 }
 
 // OpenIndex opens or creates the index at dir. fresh is true when the index

@@ -199,6 +199,16 @@ func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, q Query, 
 	if want, ok := facetFilter(q); ok {
 		return x.browse(ctx, req, q, want, snip)
 	}
+	if must, bonus, ok := wordQuery(req.Query); ok && q.Sort == SortRelevance && !x.wordsByBleve {
+		sr, facets, err := x.searchWord(ctx, req, must, bonus, q.Facets)
+		if err == nil && len(req.Fields) > 0 {
+			sr.Hits, err = x.loadStored(sr.Hits, req.Fields, snip)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return sr, facets, nil
+	}
 	if !q.Facets && q.Sort != SortDate {
 		sr, err := x.run(ctx, req, snip)
 		return sr, nil, err
