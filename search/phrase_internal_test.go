@@ -1,10 +1,8 @@
 package search
 
 import (
-	"context"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 	"unicode/utf8"
 
@@ -22,19 +20,7 @@ import (
 // where it is moved on by Advance, in the title field with its boost,
 // and as a search is built, the title's phrase an optional clause.
 func TestPhraseMatchesBleves(t *testing.T) {
-	suite, err := LoadRelevanceSuite("testdata/relevance")
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, _, err := OpenIndex(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { x.Close() })
-	ctx := context.Background()
-	if err := suite.Index(ctx, x); err != nil {
-		t.Fatal(err)
-	}
+	suite, x := mustIndexRelevanceLaws(t)
 	analyzer := x.idx.Bleve().Mapping().AnalyzerNamed(x.idx.QueryAnalyzer())
 
 	rng := rand.New(rand.NewPCG(7, 3))
@@ -80,26 +66,7 @@ func TestPhraseMatchesBleves(t *testing.T) {
 	}
 	phrases = append(phrases, []string{"应当", "应当"}, []string{"的", "的"}, []string{"没有的词", "应当"})
 
-	type hit struct {
-		id    string
-		score float64
-	}
-	run := func(q query.Query, scored bool) []hit {
-		req := bleve.NewSearchRequestOptions(q, 10000, 0, false)
-		req.SortBy([]string{"_id"})
-		if !scored {
-			req.Score = "none"
-		}
-		res, err := x.idx.Bleve().SearchInContext(ctx, req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []hit
-		for _, h := range res.Hits {
-			out = append(out, hit{h.ID, h.Score})
-		}
-		return out
-	}
+	run := func(q query.Query, scored bool) []scoredHit { return mustScoredHits(t, x, q, scored) }
 	found, many := 0, 0
 	common := fieldTerm(indexer.FieldText, "规定", 1)
 	// As textQuery builds a search: the phrase in the text field, and in
@@ -154,4 +121,45 @@ func TestPhraseMatchesBleves(t *testing.T) {
 	if found < len(phrases)/5 || many < 10 {
 		t.Errorf("%d of %d phrases found, %d more than 20 times: the phrases do not test enough", found, len(phrases), many)
 	}
+}
+
+// mustIndexRelevanceLaws loads the relevance suite and indexes its laws
+// into a new index, closed when the test ends.
+func mustIndexRelevanceLaws(t *testing.T) (*RelevanceSuite, *Index) {
+	t.Helper()
+	suite, err := LoadRelevanceSuite("testdata/relevance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := mustOpenIndex(t)
+	if err := suite.Index(t.Context(), x); err != nil {
+		t.Fatal(err)
+	}
+	return suite, x
+}
+
+// scoredHit is a hit's id and score.
+type scoredHit struct {
+	id    string
+	score float64
+}
+
+// mustScoredHits returns every hit of q in x, in the order of their ids,
+// scored or not.
+func mustScoredHits(t *testing.T, x *Index, q query.Query, scored bool) []scoredHit {
+	t.Helper()
+	req := bleve.NewSearchRequestOptions(q, 10000, 0, false)
+	req.SortBy([]string{"_id"})
+	if !scored {
+		req.Score = "none"
+	}
+	res, err := x.idx.Bleve().SearchInContext(t.Context(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []scoredHit
+	for _, h := range res.Hits {
+		out = append(out, scoredHit{h.ID, h.Score})
+	}
+	return out
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -28,19 +27,7 @@ import (
 // Advance. There Bleve's BooleanSearcher is wrong (rank.go) and is moved
 // on by Next alone (nextOnly).
 func TestRankQueryScoresAsBleveBoolean(t *testing.T) {
-	suite, err := LoadRelevanceSuite("testdata/relevance")
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, _, err := OpenIndex(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { x.Close() })
-	ctx := context.Background()
-	if err := suite.Index(ctx, x); err != nil {
-		t.Fatal(err)
-	}
+	suite, x := mustIndexRelevanceLaws(t)
 
 	rng := rand.New(rand.NewPCG(11, 5))
 	texts := []string{"管理", "规定", "国家", "人民政府", "应当", "管理 规定", "国家 安全", "\"县级以上人民政府\"", "政府信息公开", "个人信息 保护",
@@ -65,23 +52,7 @@ func TestRankQueryScoresAsBleveBoolean(t *testing.T) {
 		}
 	}
 
-	type hit struct {
-		id    string
-		score float64
-	}
-	run := func(q query.Query) []hit {
-		req := bleve.NewSearchRequestOptions(q, 10000, 0, false)
-		req.SortBy([]string{"_id"})
-		res, err := x.idx.Bleve().SearchInContext(ctx, req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []hit
-		for _, h := range res.Hits {
-			out = append(out, hit{h.ID, h.Score})
-		}
-		return out
-	}
+	run := func(q query.Query) []scoredHit { return mustScoredHits(t, x, q, true) }
 	filter := fieldTerm(indexer.FieldValidity, "有效", 1)
 	filter2 := bleve.NewDisjunctionQuery(fieldTerm(indexer.FieldCategory, "法律", 1), fieldTerm(indexer.FieldCategory, "行政法规", 1))
 	other := fieldTerm(indexer.FieldTitle, "条例", boostTitle)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -21,19 +20,8 @@ import (
 // order with the same scores, stored fields and fragments, and the same
 // facets; entries alike, with equal scores, in the index's order.
 func TestWordSearchAsBleve(t *testing.T) {
-	suite, err := LoadRelevanceSuite("testdata/relevance")
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, _, err := OpenIndex(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { x.Close() })
+	suite, x := mustIndexRelevanceLaws(t)
 	ctx := context.Background()
-	if err := suite.Index(ctx, x); err != nil {
-		t.Fatal(err)
-	}
 	// Fifteen entries alike score alike: the page keeps the index's order.
 	var alike []*catalogue.PublicEntry
 	for i := range 15 {
