@@ -132,7 +132,9 @@ func (s *rankSearcher) score(ctx *search.SearchContext, d *search.DocumentMatch)
 		}
 	}
 	if matched > 0 {
-		d.Score += sum * (float64(matched) / float64(len(s.bonus)))
+		// Rounded before it is added, as Bleve's DisjunctionQueryScorer
+		// returns it (no fused multiply-add).
+		d.Score += float64(sum * (float64(matched) / float64(len(s.bonus))))
 	}
 	return d, nil
 }

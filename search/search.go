@@ -199,7 +199,10 @@ func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, q Query, 
 	if want, ok := facetFilter(q); ok {
 		return x.browse(ctx, req, q, want, snip)
 	}
-	if must, bonus, ok := wordQuery(req.Query); ok && q.Sort == SortRelevance && !x.wordsByBleve {
+	// One word by relevance (word.go), as search builds it: tf-idf (the
+	// mapping's default), no explanations, locations or search-after.
+	if must, bonus, ok := wordQuery(req.Query); ok && q.Sort == SortRelevance && !x.wordsByBleve &&
+		req.Score == "" && !req.Explain && !req.IncludeLocations && req.SearchAfter == nil && req.SearchBefore == nil {
 		sr, facets, err := x.searchWord(ctx, req, must, bonus, q.Facets)
 		if err == nil && len(req.Fields) > 0 {
 			sr.Hits, err = x.loadStored(sr.Hits, req.Fields, snip)

@@ -66,10 +66,13 @@ func newTermScorer(ctx context.Context, r index.IndexReader, tq *query.TermQuery
 		idf: 1.0 + math.Log(float64(docs)/float64(n+1.0))}, nil
 }
 
-// squaredWeight is TermQueryScorer.Weight.
+// squaredWeight is TermQueryScorer.Weight. Bleve sums the weights through
+// an interface, each rounded; the conversion keeps the sum here from being
+// fused with the product (an FMA on arm64), which would change the norm's
+// last bit.
 func (t *termScorer) squaredWeight() float64 {
 	w := t.boost * t.idf
-	return w * w
+	return float64(w * w)
 }
 
 func (t *termScorer) score(d *index.TermFieldDoc) float64 {
@@ -115,9 +118,11 @@ func (x *Index) searchWord(ctx context.Context, req *bleve.SearchRequest, must *
 		return nil, nil, err
 	}
 	defer r.Close()
-	col, err := x.columns.get(r)
-	if err != nil {
-		return nil, nil, err
+	var col *columns
+	if facets {
+		if col, err = x.columns.get(r); err != nil {
+			return nil, nil, err
+		}
 	}
 	docs, err := r.DocCount()
 	if err != nil {
@@ -182,7 +187,7 @@ func (x *Index) searchWord(ctx context.Context, req *bleve.SearchRequest, must *
 			break
 		}
 		n, ok := docNumber(hit.ID)
-		if !ok || n >= uint64(len(col.tuple)) {
+		if !ok || facets && n >= uint64(len(col.tuple)) {
 			return nil, nil, unavailable(fmt.Errorf("search: hit with internal id %x outside the columns", hit.ID))
 		}
 		total++
@@ -208,7 +213,7 @@ func (x *Index) searchWord(ctx context.Context, req *bleve.SearchRequest, must *
 			}
 		}
 		if matched > 0 {
-			score += sum * (float64(matched) / float64(len(bs)))
+			score += float64(sum * (float64(matched) / float64(len(bs)))) // rounded, as Bleve's scorer returns it
 		}
 		maxScore = max(maxScore, score)
 		// Hits come in the index's order: a later one displaces a kept
