@@ -1,7 +1,6 @@
 package search
 
 import (
-	"container/heap"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -246,13 +245,15 @@ func docNumber(id index.IndexInternalID) (uint64, bool) {
 type columnCollector struct {
 	cache  *columnCache
 	facets bool
-	order  int // keep this many best-ranked hits; 0 leaves ordering to Bleve
+	best   *best[uint32] // the best-ranked hits kept; nil leaves ordering to Bleve
 
 	col    *columns
-	counts []int    // by tuple index + 1
-	best   rankHeap // the order best-ranked hits, worst on top
-	total  uint64   // hits seen
+	counts []int  // by tuple index + 1
+	total  uint64 // hits seen
 }
+
+// byRank keeps the n best-ranked hits: lower ranks are better.
+func byRank(n int) *best[uint32] { return newBest(n, func(a, b uint32) bool { return a > b }) }
 
 // withCollecting returns ctx telling Bleve's collector to hand every hit
 // to cc, before (or, when cc orders, instead of) its usual top-N handling.
@@ -282,11 +283,11 @@ func (cc *columnCollector) withCollecting(ctx context.Context) context.Context {
 			if cc.facets {
 				cc.counts[col.tuple[n]]++
 			}
-			if cc.order == 0 {
+			if cc.best == nil {
 				return next(d)
 			}
 			if r := col.rank[n]; r != noRank {
-				cc.best.offer(r, cc.order)
+				cc.best.offer(r)
 			}
 			sctx.DocumentMatchPool.Put(d)
 			return nil
@@ -302,9 +303,7 @@ func (cc *columnCollector) facetValues() map[string][]FacetValue {
 
 // page returns the ids of the hits from skip on, best first.
 func (cc *columnCollector) page(skip int) []string {
-	ranks := make([]uint32, len(cc.best))
-	copy(ranks, cc.best)
-	sort.Slice(ranks, func(i, j int) bool { return ranks[i] < ranks[j] })
+	ranks := cc.best.sorted()
 	if skip >= len(ranks) {
 		return nil
 	}
@@ -313,29 +312,4 @@ func (cc *columnCollector) page(skip int) []string {
 		ids = append(ids, cc.col.ids[r])
 	}
 	return ids
-}
-
-// rankHeap is a max-heap of ranks: the worst kept hit on top.
-type rankHeap []uint32
-
-func (h rankHeap) Len() int           { return len(h) }
-func (h rankHeap) Less(i, j int) bool { return h[i] > h[j] }
-func (h rankHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *rankHeap) Push(x any)        { *h = append(*h, x.(uint32)) }
-func (h *rankHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
-
-// offer keeps r if it is among the best n seen.
-func (h *rankHeap) offer(r uint32, n int) {
-	switch {
-	case len(*h) < n:
-		heap.Push(h, r)
-	case r < (*h)[0]:
-		(*h)[0] = r
-		heap.Fix(h, 0)
-	}
 }

@@ -131,12 +131,19 @@ func (s *rankSearcher) score(ctx *search.SearchContext, d *search.DocumentMatch)
 			matched++
 		}
 	}
-	if matched > 0 {
-		// Rounded before it is added, as Bleve's DisjunctionQueryScorer
-		// returns it (no fused multiply-add).
-		d.Score += float64(sum * (float64(matched) / float64(len(s.bonus))))
-	}
+	d.Score = withBonus(d.Score, sum, matched, len(s.bonus))
 	return d, nil
+}
+
+// withBonus adds to a score the bonus of matched of n bonus clauses whose
+// scores sum to sum: as Bleve's BooleanSearcher adds its disjunction's,
+// sum × matched/n, rounded before it is added (it is returned, not fused
+// with the addition into one multiply-add as Go may on arm64).
+func withBonus(score, sum float64, matched, n int) float64 {
+	if matched == 0 {
+		return score
+	}
+	return score + float64(sum*(float64(matched)/float64(n)))
 }
 
 // compareIDs orders internal ids as bytes.Compare does; scorch's are

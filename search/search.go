@@ -221,7 +221,7 @@ func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, q Query, 
 	if q.Sort == SortDate {
 		// Bleve only finds the hits, unscored; the collector keeps the
 		// best ranks and the page is fetched by id below.
-		cc.order = req.From + req.Size
+		cc.best = byRank(req.From + req.Size)
 		find.Size, find.From, find.Score, find.Fields = 0, 0, "none", nil
 	}
 	sr, err := x.run(cc.withCollecting(ctx), &find, snip)
@@ -232,7 +232,7 @@ func (x *Index) collect(ctx context.Context, req *bleve.SearchRequest, q Query, 
 	if q.Facets {
 		facets = cc.facetValues()
 	}
-	if cc.order == 0 {
+	if cc.best == nil {
 		return sr, facets, nil
 	}
 	out, err := x.fetch(ctx, cc.page(req.From), req.Fields, snip)

@@ -1,7 +1,6 @@
 package search
 
 import (
-	"container/heap"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -89,24 +88,13 @@ type wordHit struct {
 	doc   uint64
 }
 
-// wordHeap keeps the best hits, the worst on top: lower score, or the same
-// score found later (Bleve's order for equal scores is the index's).
-type wordHeap []wordHit
-
-func (h wordHeap) Len() int { return len(h) }
-func (h wordHeap) Less(i, j int) bool {
-	if h[i].score != h[j].score {
-		return h[i].score < h[j].score
+// worseHit ranks a below b: a lower score, or the same score found later
+// (Bleve orders equal scores by the index's order).
+func worseHit(a, b wordHit) bool {
+	if a.score != b.score {
+		return a.score < b.score
 	}
-	return h[i].doc > h[j].doc
-}
-func (h wordHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *wordHeap) Push(x any)   { *h = append(*h, x.(wordHit)) }
-func (h *wordHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+	return a.doc > b.doc
 }
 
 // searchWord answers req, whose query is one word (wordQuery), with the
@@ -128,35 +116,29 @@ func (x *Index) searchWord(ctx context.Context, req *bleve.SearchRequest, must *
 	if err != nil {
 		return nil, nil, unavailable(err)
 	}
-	var scorers []*termScorer
+	// The word's scorer first, then its bonus clauses'.
+	scorers := make([]*termScorer, 0, 1+len(bonus))
 	defer func() {
 		for _, s := range scorers {
 			_ = s.reader.Close()
 		}
 	}()
-	m, err := newTermScorer(ctx, r, must, docs)
-	if err != nil {
-		return nil, nil, unavailable(err)
-	}
-	scorers = append(scorers, m)
-	var bs []*termScorer
-	for _, tq := range bonus {
-		b, err := newTermScorer(ctx, r, tq, docs)
+	for _, tq := range append([]*query.TermQuery{must}, bonus...) {
+		s, err := newTermScorer(ctx, r, tq, docs)
 		if err != nil {
 			return nil, nil, unavailable(err)
 		}
-		scorers = append(scorers, b)
-		bs = append(bs, b)
+		scorers = append(scorers, s)
 	}
+	m, bs := scorers[0], scorers[1:]
 	// As rankSearcher: the bonus clauses in the order Bleve sums them,
 	// normalised over all the clauses.
 	sort.Sort(byCount(bs))
-	weights := m.squaredWeight()
 	var bonusWeights float64
 	for _, b := range bs {
 		bonusWeights += b.squaredWeight()
 	}
-	norm := 1 / math.Sqrt(weights+bonusWeights)
+	norm := 1 / math.Sqrt(m.squaredWeight()+bonusWeights)
 	for _, s := range scorers {
 		s.weight = s.boost * s.idf * norm
 	}
@@ -166,14 +148,12 @@ func (x *Index) searchWord(ctx context.Context, req *bleve.SearchRequest, must *
 		}
 	}
 
-	keep := req.From + req.Size
-	best := make(wordHeap, 0, keep)
+	kept := newBest(req.From+req.Size, worseHit)
 	var counts []int
 	if facets {
 		counts = make([]int, len(col.tuples)+1)
 	}
 	var total uint64
-	maxScore := 0.0
 	var d index.TermFieldDoc
 	for {
 		if total%1024 == 0 && ctx.Err() != nil {
@@ -198,7 +178,8 @@ func (x *Index) searchWord(ctx context.Context, req *bleve.SearchRequest, must *
 		var sum float64
 		matched := 0
 		for _, b := range bs {
-			for b.at != nil && binary.BigEndian.Uint64(b.at.ID) < n {
+			// One step when it is close; a skip when that was not enough.
+			if b.at != nil && binary.BigEndian.Uint64(b.at.ID) < n {
 				next := b.at
 				if b.at, err = b.reader.Next(next.Reset()); err == nil && b.at != nil && binary.BigEndian.Uint64(b.at.ID) < n {
 					b.at, err = b.reader.Advance(hit.ID, next.Reset())
@@ -212,27 +193,11 @@ func (x *Index) searchWord(ctx context.Context, req *bleve.SearchRequest, must *
 				matched++
 			}
 		}
-		if matched > 0 {
-			score += float64(sum * (float64(matched) / float64(len(bs)))) // rounded, as Bleve's scorer returns it
-		}
-		maxScore = max(maxScore, score)
-		// Hits come in the index's order: a later one displaces a kept
-		// one only with a higher score.
-		switch {
-		case keep == 0:
-		case len(best) < keep:
-			heap.Push(&best, wordHit{score, n})
-		case score > best[0].score:
-			best[0] = wordHit{score, n}
-			heap.Fix(&best, 0)
-		}
+		kept.offer(wordHit{withBonus(score, sum, matched, len(bs)), n})
 	}
 
-	page := make([]wordHit, len(best))
-	for i := len(page) - 1; i >= 0; i-- {
-		page[i] = heap.Pop(&best).(wordHit)
-	}
-	out := &bleve.SearchResult{Total: total, MaxScore: maxScore}
+	page := kept.sorted()
+	out := &bleve.SearchResult{Total: total}
 	if req.From < len(page) {
 		for _, h := range page[req.From:] {
 			iid := make(index.IndexInternalID, 8)

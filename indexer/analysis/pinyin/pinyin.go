@@ -153,23 +153,17 @@ func (Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	return out
 }
 
-// QueryGrams returns the grams of typed letters (Letters) in order, the
-// first anchored when anchored is set: the terms of a phrase at
-// consecutive positions.
+// QueryGrams returns the grams of typed letters (Letters) in order, as
+// the Tokenizer cuts them, the first anchored when anchored is set: the
+// terms of a phrase at consecutive positions.
 func QueryGrams(letters string, anchored bool) []string {
 	var out []string
-	switch {
-	case letters == "":
-		return nil
-	case len(letters) <= gram:
-		out = []string{letters}
-	default:
-		for i := 0; i+gram <= len(letters); i++ {
-			out = append(out, letters[i:i+gram])
+	for _, tok := range (Tokenizer{}).Tokenize([]byte(letters)) {
+		// Letters without Syllable marks have one anchored gram, the first.
+		if tok.Position == 1 && strings.HasPrefix(string(tok.Term), Anchor) != anchored {
+			continue
 		}
-	}
-	if anchored {
-		out[0] = Anchor + out[0]
+		out = append(out, string(tok.Term))
 	}
 	return out
 }
