@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -357,7 +358,7 @@ func (h *Handler) publicEntry(c *gin.Context) (*catalogue.PublicEntry, error) {
 // as superseded, with a link to the current one.
 func (h *Handler) entryVersionPage(c *gin.Context) {
 	p, v, err := h.publicVersion(c)
-	if p != nil && p.Content != nil && c.Param("n") == strconv.Itoa(p.Version) {
+	if errors.Is(err, errCurrentVersion) {
 		// The current version is the entry's own page.
 		c.Redirect(http.StatusFound, "/entries/"+url.PathEscape(p.ID))
 		return
@@ -375,7 +376,13 @@ func (h *Handler) entryVersionPage(c *gin.Context) {
 	})
 }
 
-// publicVersion reads the entry and the earlier version the path names.
+// errCurrentVersion is publicVersion's answer for the version the entry is
+// at now, which is the entry itself rather than an earlier version.
+var errCurrentVersion = catalogue.Errorf(catalogue.ENOTFOUND, "这是现行版本，请查看条目本身")
+
+// publicVersion reads the entry and the earlier version the path names;
+// for a withdrawn entry, the entry only. Naming the current version, it
+// returns the entry and errCurrentVersion.
 func (h *Handler) publicVersion(c *gin.Context) (*catalogue.PublicEntry, *catalogue.PublicVersion, error) {
 	p, err := h.Public.Entry(c.Request.Context(), c.Param("id"))
 	if err != nil {
@@ -388,10 +395,10 @@ func (h *Handler) publicVersion(c *gin.Context) (*catalogue.PublicEntry, *catalo
 	if p.Content == nil {
 		return p, nil, nil
 	}
-	v, ok := p.EarlierVersion(n)
 	if n == p.Version {
-		return p, nil, catalogue.Errorf(catalogue.ENOTFOUND, "第 %d 版是现行版本，请查看条目本身", n)
+		return p, nil, errCurrentVersion
 	}
+	v, ok := p.EarlierVersion(n)
 	if !ok {
 		return nil, nil, catalogue.Errorf(catalogue.ENOTFOUND, "没有第 %d 版（现行版本是第 %d 版）", n, p.Version)
 	}
