@@ -28,21 +28,21 @@ type Document struct {
 // Field names in the index, for queries, sorting, facets and stored values.
 const (
 	// Chinese text, analysed with IndexAnalyzer. Title, 主题词, summary,
-	// body and the text of the attachments are indexed together as
-	// FieldText, one after the other, so that a search looks each word up
-	// once, in one field; the title (with term vectors, for phrases) and
-	// the 主题词 are indexed on their own as well, to weigh a word found
-	// there. Title, summary and body are stored, for the results page,
-	// snippets and the outage fallback. A phrase can run from the last
-	// words of one part of FieldText into the first of the next (the
-	// title's into the 主题词 or the summary), and match among the 主题词;
-	// indexing the parts as the values of an array would prevent that, at
-	// about 7% more index.
+	// body, the text of the attachments, the 文号 and the 发布机构 are
+	// indexed together as FieldText, so that a search looks each word up
+	// once, in one field, and finds an entry by part of its 文号 (韶工信)
+	// or by its organ's name as well as by its words. The parts are joined
+	// by gsetokenizer.PartSeparator, so no word or phrase runs from one
+	// into the next. The title (with term vectors, for phrases) and the
+	// 主题词 (with the 文号 and the organ) are indexed on their own as
+	// well, to weigh a word found there.
+	// Title, summary and body are stored, for the results page, snippets
+	// and the outage fallback.
 	FieldTitle    = "title"
 	FieldText     = "text"
 	FieldSummary  = "summary"  // stored only
 	FieldBody     = "body"     // stored only
-	FieldKeywords = "keywords" // 主题词: indexed only
+	FieldKeywords = "keywords" // 主题词, 文号 and 发布机构: indexed only, to weigh
 	// FieldPlain names, separated by spaces, the stored texts (FieldTitle,
 	// FieldBody) that fold to themselves (fold.Unchanged): snippets look
 	// for terms in them as they are. Stored only. Its name sorts before
@@ -218,7 +218,7 @@ func (d *Document) record(body bool) record {
 		str(FieldPlain, strings.Join(plain, " "))
 	}
 	var text []string
-	for _, v := range []string{d.Title, d.Keywords, d.Summary, d.Body, d.AttachmentText} {
+	for _, v := range []string{d.Title, d.Keywords, d.Summary, d.Body, d.AttachmentText, d.DocNo, d.Organ} {
 		if v != "" {
 			// A separator pasted into a part (from a word processor) is a
 			// line break there, bridged as any other.
@@ -229,7 +229,16 @@ func (d *Document) record(body bool) record {
 	// next (the title's last word and the summary's first); blank lines
 	// inside the body are layout and do not end a word (履行\n\n职责).
 	str(FieldText, strings.Join(text, gsetokenizer.PartSeparator))
-	str(FieldKeywords, d.Keywords)
+	// A word of the 文号 or the organ's name weighs as a 主题词 does: a
+	// search for 国务院令 or for an organ finds its documents before those
+	// that only mention it.
+	var weigh []string
+	for _, v := range []string{d.Keywords, d.DocNo, d.Organ} {
+		if v != "" {
+			weigh = append(weigh, v)
+		}
+	}
+	str(FieldKeywords, strings.Join(weigh, gsetokenizer.PartSeparator))
 	str(FieldIndexNo, d.IndexNo)
 	str(FieldDocNo, d.DocNo)
 	if d.DocNo != "" {
