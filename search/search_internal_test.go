@@ -419,6 +419,8 @@ func TestPinyinFromASyllableStart(t *testing.T) {
 		"dagz":     {"anding"},                       // initials from the middle: 档案工作
 		"dingtuan": {"anding"},                       // 定团, a title's middle
 		"dangan":   {"anding", "gonggong", "jiandu"}, // 档案, in all three
+		"ｊｉａｎｄｕ":   {"jiandu"},                       // in full width
+		"jiāndū":   {"jiandu"},                       // with tone marks
 	} {
 		if _, got := mustSearchIDs(t, x, q); !slices.Equal(got, want) {
 			t.Errorf("%q: found %v, want %v", q, got, want)

@@ -96,11 +96,19 @@ func Of(s string) (full, initials string) {
 }
 
 // Letters returns q as pinyin letters (lower-case, spaces and apostrophes
-// removed) and whether it is a pinyin query at all: ASCII letters only,
-// at least MinQueryLetters of them.
+// removed) and whether it is a pinyin query at all: letters only, at least
+// MinQueryLetters of them. Letters in full width and vowels with tone
+// marks are read as the plain letters (ｇｒｘｘ, gèrén), ü as v, as Of
+// writes it.
 func Letters(q string) (string, bool) {
 	var b strings.Builder
 	for _, r := range q {
+		if r >= 'Ａ' && r <= 'Ｚ' || r >= 'ａ' && r <= 'ｚ' {
+			r = r - 'Ａ' + 'A'
+		}
+		if v, ok := toned[r]; ok {
+			r = v
+		}
 		switch {
 		case r == ' ' || r == '\'' || r == '’' || r == '　':
 		case r < utf8.RuneSelf && unicode.IsLetter(r):
@@ -111,6 +119,21 @@ func Letters(q string) (string, bool) {
 	}
 	return b.String(), b.Len() >= MinQueryLetters
 }
+
+// toned maps the vowels of pinyin with tone marks, and ü, to the letters
+// Of writes for them.
+var toned = func() map[rune]rune {
+	m := map[rune]rune{}
+	for plain, marked := range map[rune]string{
+		'a': "āáǎàĀÁǍÀ", 'e': "ēéěèĒÉĚÈ", 'i': "īíǐìĪÍǏÌ", 'o': "ōóǒòŌÓǑÒ",
+		'u': "ūúǔùŪÚǓÙ", 'v': "üǖǘǚǜÜǕǗǙǛ",
+	} {
+		for _, r := range marked {
+			m[r] = plain
+		}
+	}
+	return m
+}()
 
 // Tokenizer cuts ASCII text into overlapping grams at consecutive
 // positions, Syllable marks left out; where a mark stood (and at the start)

@@ -49,6 +49,9 @@ func TestLetters(t *testing.T) {
 	}{
 		{"grxxbhf", "grxxbhf", true}, {"Ge Ren Xin'xi", "gerenxinxi", true}, {"ab", "ab", false},
 		{"个人", "", false}, {"2019", "", false}, {"gr1", "", false},
+		// Full width, as a Chinese input method types letters; tone marks;
+		// ü as Of writes it.
+		{"ｇｒｘｘＢＨＦ", "grxxbhf", true}, {"gèrén xìnxī", "gerenxinxi", true}, {"lǜsè", "lvse", true},
 	} {
 		got, ok := Letters(c.in)
 		if ok != c.ok || (ok && got != c.want) {
