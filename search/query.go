@@ -15,8 +15,14 @@ import (
 const (
 	MaxQueryRunes = 200  // longer queries are refused with EINVALID
 	MaxPageSize   = 100  // results per page
-	MaxDepth      = 1000 // results reachable by paging: page*size may not exceed this
+	MaxDepth      = 1000 // results reachable by paging a search: page*size may not exceed this
 	DefaultSize   = 20
+	// MaxBrowseDepth is MaxDepth for the catalogue without words in an
+	// order of dates, which a reader pages through to its end: such a
+	// page is the next ranks of the index's columns (or a heap of as
+	// many ranks, under a date range), a few bytes each, where a search
+	// by relevance keeps every hit up to the page scored.
+	MaxBrowseDepth = 100_000
 )
 
 // Sort orders.
@@ -56,7 +62,8 @@ type Query struct {
 	Size      int
 	Facets    bool
 	Highlight bool
-	// Export lifts MaxDepth for CSV export, up to the given number of hits.
+	// Export lifts the depth limit for CSV export, up to the given number
+	// of hits.
 	Export int
 }
 
@@ -103,6 +110,19 @@ type Result struct {
 	// Exact is set when the query was understood as a 文号 or 索引号 and an
 	// entry with exactly that number was put first.
 	Exact string
+	// Depth is how many of the hits paging may reach (Query.Depth).
+	Depth int
+}
+
+// Depth is how many results paging may reach for q, once normalised.
+func (q *Query) Depth() int {
+	switch {
+	case q.Export > 0:
+		return q.Export
+	case q.Text == "" && q.Sort != SortRelevance:
+		return MaxBrowseDepth
+	}
+	return MaxDepth
 }
 
 // Normalize applies defaults and limits, and rejects queries no one should
@@ -133,11 +153,7 @@ func (q *Query) Normalize() error {
 	if q.Size > MaxPageSize && q.Export == 0 {
 		q.Size = MaxPageSize
 	}
-	depth := MaxDepth
-	if q.Export > 0 {
-		depth = q.Export
-	}
-	if (q.Page-1)*q.Size >= depth {
+	if depth := q.Depth(); (q.Page-1)*q.Size >= depth {
 		return catalogue.Errorf(catalogue.EINVALID, "只能翻阅前 %d 条结果，请缩小检索范围", depth)
 	}
 	if !q.Filters.From.IsZero() && !q.Filters.To.IsZero() && q.Filters.To.Before(q.Filters.From) {

@@ -176,7 +176,7 @@ func (x *Index) search(ctx context.Context, q Query, start time.Time) (*Result, 
 	if hl {
 		highlight(sr.Hits, snip)
 	}
-	res := &Result{Total: sr.Total, Page: q.Page, Size: q.Size, Took: time.Since(start), Exact: exact}
+	res := &Result{Total: sr.Total, Page: q.Page, Size: q.Size, Took: time.Since(start), Exact: exact, Depth: q.Depth()}
 	for _, dm := range sr.Hits {
 		res.Hits = append(res.Hits, toHit(dm))
 	}

@@ -135,7 +135,7 @@ func (h *Handler) entriesPage(c *gin.Context) {
 	if res.Page > 1 {
 		prev = pageURL(res.Page - 1)
 	}
-	if uint64(res.Page*res.Size) < res.Total && res.Page*res.Size < search.MaxDepth {
+	if uint64(res.Page*res.Size) < res.Total && res.Page*res.Size < res.Depth {
 		next = pageURL(res.Page + 1)
 	}
 	h.renderAdmin(c, http.StatusOK, "admin_entries", "条目", "entries", gin.H{

@@ -431,15 +431,26 @@ func TestAPISearchPaging(t *testing.T) {
 	})
 
 	t.Run("LastPageWithinDepthIs200", func(t *testing.T) {
-		res := f.MustSearch(t, "size", "20", "page", "50")
-		if len(res.Hits) != 0 || res.Total != catalogueSize {
+		res := f.MustSearch(t, "q", "信息", "size", "20", "page", "50")
+		if len(res.Hits) != 0 || res.Total == 0 {
 			t.Errorf("page 50: %d hits, total %d", len(res.Hits), res.Total)
 		}
 	})
 
+	// The catalogue without words is paged to its end, much further than
+	// a search.
+	t.Run("BrowsePastSearchDepthIs200", func(t *testing.T) {
+		res := f.MustSearch(t, "size", "20", "page", "51")
+		if len(res.Hits) != 0 || res.Total != catalogueSize {
+			t.Errorf("page 51 without words: %d hits, total %d", len(res.Hits), res.Total)
+		}
+	})
+
 	for name, kv := range map[string][]string{
-		"PagePastDepthLimit":    {"size", "20", "page", "51"},
-		"PagePastDepthLimitMax": {"size", "100", "page", "11"},
+		"PagePastDepthLimit":    {"q", "信息", "size", "20", "page", "51"},
+		"PagePastDepthLimitMax": {"q", "信息", "size", "100", "page", "11"},
+		"ScoredPastDepthLimit":  {"sort", "relevance", "size", "20", "page", "51"},
+		"BrowsePastDepthLimit":  {"size", "100", "page", "1001"},
 		"PageZero":              {"page", "0"},
 		"PageNegative":          {"page", "-1"},
 		"PageNotANumber":        {"page", "二"},

@@ -95,7 +95,7 @@ func (h *Handler) kioskSearch(c *gin.Context) {
 	if res.Page > 1 {
 		prev = link(res.Page - 1)
 	}
-	if uint64(res.Page*res.Size) < res.Total && res.Page*res.Size < search.MaxDepth {
+	if uint64(res.Page*res.Size) < res.Total && res.Page*res.Size < res.Depth {
 		next = link(res.Page + 1)
 	}
 	title := "检索结果"

@@ -162,8 +162,10 @@ type pager struct {
 // longer result, a page number typed in); Prev then leads to the last.
 func (p pager) Beyond() bool { return p.Pages > 0 && p.Page > p.Pages }
 
-func newPager(u *url.URL, total uint64, page, size int) pager {
-	maxTotal := min(total, uint64(search.MaxDepth))
+// newPager pages res, whose hits paging may reach up to res.Depth.
+func newPager(u *url.URL, res *search.Result) pager {
+	total, page, size := res.Total, res.Page, res.Size
+	maxTotal := min(total, uint64(res.Depth))
 	pages := int((maxTotal + uint64(size) - 1) / uint64(size))
 	p := pager{Page: page, Pages: pages}
 	// Past the last page, the pager leads back to the last pages there are.
@@ -244,7 +246,7 @@ func (h *Handler) cataloguePage(c *gin.Context) {
 	}
 	u := c.Request.URL
 	h.render(c, http.StatusOK, "catalogue", "政府信息公开目录", "catalogue", gin.H{
-		"Query": q, "Result": res, "Pager": newPager(u, res.Total, q.Page, q.Size),
+		"Query": q, "Result": res, "Pager": newPager(u, res),
 		"Facets": facetGroups(u, res.Facets), "Feed": feedURL(u),
 	})
 }
@@ -282,7 +284,7 @@ func (h *Handler) searchPage(c *gin.Context) {
 		title = "“" + q.Text + "”的检索结果"
 	}
 	h.render(c, http.StatusOK, "search", title, "search", gin.H{
-		"Query": q, "Result": res, "Pager": newPager(u, res.Total, q.Page, q.Size),
+		"Query": q, "Result": res, "Pager": newPager(u, res),
 		"Facets":    facetGroups(u, res.Facets),
 		"SortDate":  withParam(u, "sort", search.SortDate),
 		"SortScore": withParam(u, "sort", search.SortRelevance),
