@@ -89,6 +89,9 @@ func (x *Index) search(ctx context.Context, q Query, start time.Time) (*Result, 
 	typed := t2s.Simplify(q.Text) // 文号 typed in traditional characters are looked up simplified
 
 	if q.Text != "" && parsed.Empty() {
+		if len(parsed.Excluded) > 0 {
+			return nil, errOnlyExcluded
+		}
 		return nil, errNothingToSearch
 	}
 	var terms []string // analysed, for marking in snippets
@@ -136,6 +139,16 @@ func (x *Index) search(ctx context.Context, q Query, start time.Time) (*Result, 
 		root = must[0]
 	default:
 		root = bleve.NewConjunctionQuery(must...)
+	}
+	if not, err := x.excludedQuery(parsed.Excluded); err != nil {
+		return nil, err
+	} else if not != nil {
+		// Bleve leaves the excluded clause out of the scores and their
+		// norm: what is found ranks as it would without it.
+		b := bleve.NewBooleanQuery()
+		b.AddMust(root)
+		b.AddMustNot(not)
+		root = b
 	}
 
 	req := bleve.NewSearchRequestOptions(root, q.Size, (q.Page-1)*q.Size, false)
@@ -428,6 +441,39 @@ func (c *columns) facets(counts []int) map[string][]FacetValue {
 }
 
 var errNothingToSearch = catalogue.Errorf(catalogue.EINVALID, "检索词中没有可以检索的文字，请输入汉字、字母或数字")
+
+var errOnlyExcluded = catalogue.Errorf(catalogue.EINVALID, "请输入要查找的词：前面带减号的词（如 -保护）只用于排除")
+
+// excludedQuery matches the entries that hold any of the excluded words,
+// each as a word would be found (every term it is cut into in the text
+// field); nil when none of them has a term.
+func (x *Index) excludedQuery(words []string) (query.Query, error) {
+	if len(words) == 0 {
+		return nil, nil
+	}
+	analyzer := x.idx.Bleve().Mapping().AnalyzerNamed(x.idx.QueryAnalyzer())
+	if analyzer == nil {
+		return nil, catalogue.Errorf(catalogue.EINTERNAL, "检索分析器未加载")
+	}
+	var either []query.Query
+	for _, w := range words {
+		var all []query.Query
+		for _, tok := range analyzer.Analyze([]byte(w)) {
+			all = append(all, fieldTerm(indexer.FieldText, string(tok.Term), boostText))
+		}
+		switch len(all) {
+		case 0:
+		case 1:
+			either = append(either, all[0])
+		default:
+			either = append(either, bleve.NewConjunctionQuery(all...))
+		}
+	}
+	if len(either) == 0 {
+		return nil, nil
+	}
+	return bleve.NewDisjunctionQuery(either...), nil
+}
 
 // textQuery builds the query for the user's words and phrases: every word
 // must be in the text field, phrases must be there as phrases; when scored,
@@ -732,36 +778,49 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 type ParsedText struct {
 	Phrases []string
 	Words   []string
+	// Excluded are the words typed with a minus before them (-保护,
+	// －保护, or quoted: -"个人 信息"): no result holds all the terms of
+	// any one of them.
+	Excluded []string
 }
 
 // Empty reports whether nothing is left to search for.
 func (p ParsedText) Empty() bool { return len(p.Phrases) == 0 && len(p.Words) == 0 }
 
 // ParseText splits what a user typed into phrases (in ASCII or Chinese
-// quotes) and words (separated by spaces). Characters that mean something
-// to other search engines (+ - : ^ * ~ ( ) and the like) carry no meaning
-// here: they only separate words.
+// quotes) and words (separated by spaces). A minus at the start of a word
+// excludes it, as in other search engines; the other characters that mean
+// something to them (+ : ^ * ~ ( ) and the like), and a minus inside a
+// word (2019-00012), carry no meaning here: they only separate words.
 func ParseText(text string) ParsedText {
 	var p ParsedText
 	var cur strings.Builder
-	inPhrase := false
+	// minus is set by a minus at the start of the word (or phrase) being
+	// read.
+	inPhrase, minus := false, false
 	flush := func() {
 		s := strings.TrimSpace(cur.String())
 		cur.Reset()
-		if s == "" {
-			return
-		}
-		if inPhrase {
+		excluded := minus
+		minus = false
+		switch {
+		case s == "":
+		case excluded:
+			p.Excluded = append(p.Excluded, s)
+		case inPhrase:
 			p.Phrases = append(p.Phrases, s)
-		} else {
+		default:
 			p.Words = append(p.Words, s)
 		}
 	}
 	for _, r := range text {
 		switch {
 		case r == '"' || r == '“' || r == '”' || r == '「' || r == '」' || r == '＂':
+			opening := !inPhrase && minus && cur.Len() == 0
 			flush()
-			inPhrase = !inPhrase
+			inPhrase, minus = !inPhrase, opening // -"…" excludes what is quoted
+		case (r == '-' || r == '－') && !inPhrase && cur.Len() == 0:
+			minus = true
 		case unicode.IsSpace(r) || r == '　':
 			if inPhrase {
 				cur.WriteRune(' ')

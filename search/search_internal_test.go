@@ -427,3 +427,56 @@ func TestPinyinFromASyllableStart(t *testing.T) {
 		}
 	}
 }
+
+// TestMinusExcludesAWord: a word typed with a minus before it (half or
+// full width) leaves out the entries that hold it, scored as without it;
+// a minus inside a word only separates, and a query of excluded words
+// alone is refused with a message.
+func TestMinusExcludesAWord(t *testing.T) {
+	x := mustOpenIndex(t)
+	entry := func(id, title string) *catalogue.PublicEntry {
+		return &catalogue.PublicEntry{ID: id, Content: &catalogue.Content{Title: title, Body: title + "。"}}
+	}
+	if err := x.IndexPublic(t.Context(),
+		entry("rules", "档案工作规则"),
+		entry("protect", "档案保护条例"),
+		entry("both", "档案保护管理规定"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string][]string{
+		"档案":          {"both", "protect", "rules"},
+		"档案 -保护":      {"rules"},
+		"档案 －保护":      {"rules"},
+		"-保护 档案":      {"rules"},
+		"档案 -保护管理":    {"protect", "rules"}, // every term of the excluded word
+		"档案 - 保护":     {"both", "protect"},  // a minus on its own excludes nothing
+		"档案 -条例 -规定":  {"rules"},
+		"档案保护-管理":     {"both"},             // inside a word, a separator
+		`档案 -"保护 管理"`: {"protect", "rules"}, // quoted: all it holds
+		`档案 -“保护”`:    {"rules"},
+	} {
+		if _, got := mustSearchIDs(t, x, q); !slices.Equal(got, want) {
+			t.Errorf("%q: found %v, want %v", q, got, want)
+		}
+	}
+	// Excluded, the hits keep the scores they have without the minus.
+	with, err := x.Search(t.Context(), Query{Text: "档案 -保护"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := x.Search(t.Context(), Query{Text: "档案"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range without.Hits {
+		if h.ID == "rules" && (len(with.Hits) != 1 || with.Hits[0].Score != h.Score) {
+			t.Errorf("rules scores %v with the excluded word, %v without", with.Hits, h.Score)
+		}
+	}
+	for _, q := range []string{"-保护", "－保护 -条例"} {
+		if _, err := x.Search(t.Context(), Query{Text: q}); catalogue.ErrorCode(err) != catalogue.EINVALID || !strings.Contains(catalogue.ErrorMessage(err), "减号") {
+			t.Errorf("%q: err %v, want a message about the minus", q, err)
+		}
+	}
+}
