@@ -20,6 +20,7 @@ import (
 	"gongkai/indexer"
 	"gongkai/indexer/analysis/pinyin"
 	"gongkai/indexer/analysis/t2s"
+	"gongkai/indexer/dict"
 )
 
 // Field boosts: a word in the title counts for more than one in the body.
@@ -519,8 +520,22 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 	// it counts for more: optional clauses, walked only where the text
 	// matched, over the short lists of those fields.
 	var must, should []query.Query
+	expand := maxExpanded
 	word := func(t string) {
-		must = append(must, fieldTerm(indexer.FieldText, t, boostText))
+		if r, size := utf8.DecodeRuneInString(t); size == len(t) && unicode.Is(unicode.Han, r) &&
+			x.idx.Analysis() == indexer.AnalysisGSE && expand > 0 {
+			// One character alone (税, or the 信 of 个人信) is a term only
+			// where the text has it as a word of its own: found in the
+			// words that hold it as well, it finds what a reader means.
+			expand--
+			alts := []query.Query{fieldTerm(indexer.FieldText, t, boostText)}
+			for _, w := range dict.WordsWith(r) {
+				alts = append(alts, fieldTerm(indexer.FieldText, w, boostText))
+			}
+			must = append(must, bleve.NewDisjunctionQuery(alts...))
+		} else {
+			must = append(must, fieldTerm(indexer.FieldText, t, boostText))
+		}
 		if scored {
 			should = append(should, fieldTerm(indexer.FieldTitle, t, boostTitle), fieldTerm(indexer.FieldKeywords, t, boostKeywords))
 		}
@@ -583,6 +598,12 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 	}
 	return &rankQuery{must: all, bonus: should}, terms, nil
 }
+
+// maxExpanded is how many single characters of one query are looked for
+// in the words that hold them (dict.WordsWith); the others only as
+// themselves, so that a query of many single characters costs no more
+// than a few.
+const maxExpanded = 2
 
 // fieldTerm matches one analysed term in one field.
 func fieldTerm(field, term string, boost float64) query.Query {

@@ -480,3 +480,33 @@ func TestMinusExcludesAWord(t *testing.T) {
 		}
 	}
 }
+
+// TestSingleCharacterInTheWordsThatHoldIt: a character typed alone, or
+// left over at the end of a word not finished (个人信), is found in the
+// common words that hold it, not only where the text has it as a word of
+// its own.
+func TestSingleCharacterInTheWordsThatHoldIt(t *testing.T) {
+	x := mustOpenIndex(t)
+	entry := func(id, title string) *catalogue.PublicEntry {
+		return &catalogue.PublicEntry{ID: id, Content: &catalogue.Content{Title: title, Body: title + "。"}}
+	}
+	if err := x.IndexPublic(t.Context(),
+		entry("vat", "增值税暂行条例"),
+		entry("levy", "税收征收管理法"),
+		entry("pipl", "个人信息保护法"),
+		entry("archives", "档案管理办法"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string][]string{
+		"税":     {"levy", "vat"},
+		"税 增值税": {"vat"},
+		"个人信":   {"pipl"},
+		"信":     {"pipl"},
+		"档案 法":  {"archives"}, // 办法
+	} {
+		if _, got := mustSearchIDs(t, x, q); !slices.Equal(got, want) {
+			t.Errorf("%q: found %v, want %v", q, got, want)
+		}
+	}
+}

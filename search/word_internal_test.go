@@ -57,7 +57,7 @@ func TestWordSearchAsBleve(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(3, 9))
 	texts := []string{"管理", "规定", "国家", "人民政府", "应当", "的", "信息", "档案", "没有这个词语", "猕猴桃"}
-	for len(texts) < 300 {
+	for len(texts) < 400 {
 		doc := suite.Documents[rng.IntN(len(suite.Documents))]
 		src := []rune(doc.Body)
 		if len(texts)%3 == 0 {

@@ -8,11 +8,13 @@ package dict
 
 import (
 	"bufio"
+	"cmp"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -229,3 +231,54 @@ func load(words []Word) (*gse.Segmenter, error) {
 	}
 	return s, nil
 }
+
+// wordsWithLimit is how many words WordsWith gives for a character.
+const wordsWithLimit = 24
+
+// WordsWith returns the commonest words of two to four Chinese characters
+// in the dictionary that hold the character r, most frequent first, at
+// most wordsWithLimit of them (nil if the dictionary cannot be loaded):
+// the words a reader typing 税 alone, or 个人信 for 个人信息, may mean. The
+// table is made on the first call, from the whole dictionary (about a
+// quarter of a second), and kept.
+func WordsWith(r rune) []string { return wordsWith()[r] }
+
+var wordsWith = sync.OnceValue(func() map[rune][]string {
+	seg, err := Segmenter()
+	if err != nil {
+		return nil
+	}
+	type word struct {
+		text string
+		freq float64
+	}
+	by := map[rune][]word{}
+	for i := range seg.Dict.Tokens {
+		t := &seg.Dict.Tokens[i]
+		text := t.Text()
+		n := 0
+		han := true
+		for _, c := range text {
+			n++
+			han = han && unicode.Is(unicode.Han, c)
+		}
+		if !han || n < 2 || n > 4 {
+			continue
+		}
+		for j, c := range text {
+			if !strings.ContainsRune(text[:j], c) {
+				by[c] = append(by[c], word{text, t.Freq()})
+			}
+		}
+	}
+	out := make(map[rune][]string, len(by))
+	for c, ws := range by {
+		slices.SortStableFunc(ws, func(a, b word) int { return cmp.Compare(b.freq, a.freq) })
+		top := make([]string, 0, min(len(ws), wordsWithLimit))
+		for _, w := range ws[:min(len(ws), wordsWithLimit)] {
+			top = append(top, w.text)
+		}
+		out[c] = top
+	}
+	return out
+})
