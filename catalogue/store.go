@@ -78,9 +78,10 @@ type PublicReader interface {
 	Entry(ctx context.Context, id string) (*PublicEntry, error)
 	// ListEntries calls fn for every public record, in id order.
 	ListEntries(ctx context.Context, fn func(*PublicEntry) error) error
-	// OpenFile opens a public attachment of the entry. ENOTFOUND unless the
-	// file belongs to the entry's public record.
-	OpenFile(ctx context.Context, id, sha256 string) (io.ReadCloser, error)
+	// OpenFile opens a public attachment of the entry, to read from any
+	// offset (ranged downloads). ENOTFOUND unless the file belongs to the
+	// entry's public record.
+	OpenFile(ctx context.Context, id, sha256 string) (io.ReadSeekCloser, error)
 }
 
 // PublicIndex is the search index of the public projection.

@@ -67,7 +67,9 @@ func (s *PublicSite) ListIDs(ctx context.Context, fn func(string) error) error {
 
 // OpenFile implements catalogue.PublicReader: only a file listed by the
 // entry's public record (its current or an earlier version) is served.
-func (s *PublicSite) OpenFile(ctx context.Context, id, sha string) (io.ReadCloser, error) {
+// Public files are named by their content hash, so they never change and
+// can be read from any offset.
+func (s *PublicSite) OpenFile(ctx context.Context, id, sha string) (io.ReadSeekCloser, error) {
 	p, err := s.Entry(ctx, id)
 	if err != nil {
 		return nil, err
@@ -75,11 +77,14 @@ func (s *PublicSite) OpenFile(ctx context.Context, id, sha string) (io.ReadClose
 	if p.Content == nil || !hasAttachment(p.Attachments(), sha) {
 		return nil, notFound("文件")
 	}
-	rc, _, err := s.b.Get(ctx, publicFileKey(id, sha))
+	f, _, err := openSeekable(ctx, s.b, publicFileKey(id, sha))
 	if errors.Is(err, ErrNotFound) {
 		return nil, notFound("文件")
 	}
-	return rc, domainError("get public file", err)
+	if err != nil {
+		return nil, domainError("get public file", err)
+	}
+	return f, nil
 }
 
 func hasAttachment(atts []catalogue.Attachment, sha string) bool {

@@ -62,6 +62,11 @@ type Bucket interface {
 	// Get opens the object. Returns ErrNotFound if absent. The caller closes
 	// the reader; once ctx is done, reading it fails with ctx's error.
 	Get(ctx context.Context, key string) (io.ReadCloser, ObjectInfo, error)
+	// GetRange opens length bytes of the object from byte offset on, or
+	// all of them to its end if length is negative: fewer if the object
+	// ends sooner, none if it ends before offset. Returns ErrNotFound if
+	// absent. Reading, as for Get, fails once ctx is done.
+	GetRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error)
 	// Stat returns the object's info, or ErrNotFound.
 	Stat(ctx context.Context, key string) (ObjectInfo, error)
 	// List calls fn for every object whose key starts with prefix, in

@@ -270,21 +270,50 @@ func (h *Handler) download(c *gin.Context) {
 		h.fail(c, catalogue.Errorf(catalogue.ENOTFOUND, "附件不存在"))
 		return
 	}
-	rc, err := h.Public.OpenFile(c.Request.Context(), id, sha)
+	f, err := h.Public.OpenFile(c.Request.Context(), id, sha)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	defer rc.Close()
+	defer f.Close()
 	hd := c.Writer.Header()
 	hd.Set("Content-Type", att.ContentType)
-	hd.Set("Content-Length", strconv.FormatInt(att.Size, 10))
 	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Name}))
 	hd.Set("Cache-Control", "public, max-age=3600")
 	hd.Set("ETag", `"`+sha+`"`)
-	c.Status(http.StatusOK)
-	if _, err := io.Copy(c.Writer, rc); err != nil && !errors.Is(err, c.Request.Context().Err()) {
-		h.Log.Warn("download interrupted", "id", id, "file", att.Name, "err", fmt.Sprint(err))
+	// ServeContent answers Range (downloads resume, PDF viewers fetch the
+	// pages they show), If-Range and If-None-Match against the ETag. The
+	// file is named by its hash, so the ETag alone says whether it changed:
+	// no modification time is given.
+	body := &readErrorKeeper{r: f}
+	http.ServeContent(c.Writer, c.Request, att.Name, time.Time{}, body)
+	if body.err != nil && !errors.Is(body.err, c.Request.Context().Err()) {
+		h.Log.Warn("download interrupted", "id", id, "file", att.Name, "err", fmt.Sprint(body.err))
+	}
+}
+
+// readErrorKeeper keeps the first error reading or seeking the file, other
+// than the end of it, which http.ServeContent does not report.
+type readErrorKeeper struct {
+	r   io.ReadSeeker
+	err error
+}
+
+func (k *readErrorKeeper) Read(p []byte) (int, error) {
+	n, err := k.r.Read(p)
+	k.keep(err)
+	return n, err
+}
+
+func (k *readErrorKeeper) Seek(offset int64, whence int) (int64, error) {
+	n, err := k.r.Seek(offset, whence)
+	k.keep(err)
+	return n, err
+}
+
+func (k *readErrorKeeper) keep(err error) {
+	if k.err == nil && err != nil && err != io.EOF {
+		k.err = err
 	}
 }
 

@@ -155,6 +155,13 @@ func (b *faultyBucket) Get(ctx context.Context, key string) (io.ReadCloser, stor
 	return b.Bucket.Get(ctx, key)
 }
 
+func (b *faultyBucket) GetRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error) {
+	if err := b.check(false); err != nil {
+		return nil, err
+	}
+	return b.Bucket.GetRange(ctx, key, offset, length)
+}
+
 func (b *faultyBucket) Stat(ctx context.Context, key string) (storage.ObjectInfo, error) {
 	if err := b.check(false); err != nil {
 		return storage.ObjectInfo{}, err

@@ -117,6 +117,9 @@ func AcceptanceTest(t *testing.T, newBucket func(t *testing.T) storage.Bucket) {
 	t.Run("CancelDuringGetStopsReading", func(t *testing.T) {
 		testCancelDuringGet(t, newBucket(t))
 	})
+	t.Run("GetRangeReadsPartOfTheObject", func(t *testing.T) {
+		testGetRange(t, newBucket(t))
+	})
 }
 
 func testRoundTrip(t *testing.T, b storage.Bucket) {
@@ -283,6 +286,8 @@ func testInvalidKeys(t *testing.T, b storage.Bucket) {
 			checkInvalid(t, "Put", err)
 			_, _, err = b.Get(ctx, key)
 			checkInvalid(t, "Get", err)
+			_, err = b.GetRange(ctx, key, 0, -1)
+			checkInvalid(t, "GetRange", err)
 			_, err = b.Stat(ctx, key)
 			checkInvalid(t, "Stat", err)
 			checkInvalid(t, "Delete", b.Delete(ctx, key))
@@ -469,6 +474,8 @@ func testCancelledContext(t *testing.T, b storage.Bucket) {
 	checkCancelled(t, "Put", err)
 	_, _, err = b.Get(ctx, "existing")
 	checkCancelled(t, "Get", err)
+	_, err = b.GetRange(ctx, "existing", 1, 2)
+	checkCancelled(t, "GetRange", err)
 	_, err = b.Stat(ctx, "existing")
 	checkCancelled(t, "Stat", err)
 	err = b.List(ctx, "", func(storage.ObjectInfo) error { return nil })
@@ -520,6 +527,59 @@ func testCancelDuringGet(t *testing.T, b storage.Bucket) {
 	if err == nil {
 		t.Errorf("reading after cancel returned the remaining %d bytes without an error", n)
 	}
+}
+
+func testGetRange(t *testing.T, b storage.Bucket) {
+	const content = "0123456789公开目录" // 10 digits, then 12 bytes of Chinese
+	MustPut(t, b, "range", content, "text/plain; charset=utf-8")
+	MustPut(t, b, "empty", "", "")
+	for _, c := range []struct {
+		key            string
+		offset, length int64
+		want           string
+	}{
+		{"range", 0, -1, content},
+		{"range", 0, 4, "0123"},
+		{"range", 10, 3, "公"},
+		{"range", 10, -1, "公开目录"},
+		{"range", 13, 100, "开目录"},
+		{"range", 21, -1, "录"[2:]},
+		{"range", 22, -1, ""},
+		{"range", 30, 5, ""},
+		{"range", 3, 0, ""},
+		{"empty", 0, -1, ""},
+		{"empty", 5, 1, ""},
+	} {
+		t.Run(fmt.Sprintf("%s@%d+%d", c.key, c.offset, c.length), func(t *testing.T) {
+			rc, err := b.GetRange(t.Context(), c.key, c.offset, c.length)
+			if err != nil {
+				t.Fatalf("GetRange: %v", err)
+			}
+			defer rc.Close()
+			got, err := io.ReadAll(rc)
+			if err != nil || string(got) != c.want {
+				t.Errorf("GetRange read %q, %v; want %q", got, err, c.want)
+			}
+		})
+	}
+	t.Run("ErrNotFound", func(t *testing.T) {
+		for _, length := range []int64{-1, 0, 5} {
+			rc, err := b.GetRange(t.Context(), "missing", 1, length)
+			if err == nil {
+				rc.Close()
+			}
+			if !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("GetRange(missing, 1, %d) = %v, want ErrNotFound", length, err)
+			}
+		}
+	})
+	t.Run("NegativeOffsetFails", func(t *testing.T) {
+		rc, err := b.GetRange(t.Context(), "range", -1, 2)
+		if err == nil {
+			rc.Close()
+			t.Error("GetRange with offset -1 succeeded")
+		}
+	})
 }
 
 type cancellingReader struct {
