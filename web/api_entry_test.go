@@ -252,3 +252,45 @@ func TestAPIEntryDatesAreChinaDates(t *testing.T) {
 		t.Errorf("API withdrawn %+v, want at 2024-03-02 as the page shows", w.Withdrawn)
 	}
 }
+
+// The entry's versions list its current version too, so asking the API for
+// that version by number answers with the entry as it is now, in the shape
+// an earlier version has; the page of that version is the entry's page.
+func TestAPIEntryCurrentVersion(t *testing.T) {
+	f := sharedServer(t)
+	id := f.ID(t, lineRules)
+	var current struct {
+		Entry          json.RawMessage `json:"entry"`
+		CurrentVersion int             `json:"current_version"`
+		CurrentURL     string          `json:"current_url"`
+	}
+	f.GetJSON(t, "/api/v1/entries/"+id+"/versions/1", http.StatusOK, &current)
+	entry := f.GetJSON(t, "/api/v1/entries/"+id, http.StatusOK, nil)
+	var got, want any
+	if err := json.Unmarshal(current.Entry, &got); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(entry, &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("version 1 of a one-version entry\n got %s\nwant the entry %s", current.Entry, entry)
+	}
+	if current.CurrentVersion != 1 || current.CurrentURL != "/entries/"+id {
+		t.Errorf("current_version %d, current_url %q; want 1 and /entries/%s", current.CurrentVersion, current.CurrentURL, id)
+	}
+
+	t.Run("PageRedirectsToTheEntry", func(t *testing.T) {
+		resp, _ := f.Get(t, "/entries/"+id+"/versions/1")
+		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/entries/"+id {
+			t.Errorf("page of the current version: %d to %q, want 302 to /entries/%s", resp.StatusCode, resp.Header.Get("Location"), id)
+		}
+	})
+	t.Run("LaterVersionIs404", func(t *testing.T) {
+		resp, body := f.Get(t, "/api/v1/entries/"+id+"/versions/2")
+		if resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("version 2 of a one-version entry: %d %s, want 404", resp.StatusCode, body)
+		}
+		MustError(t, body, "not_found")
+	})
+}

@@ -217,8 +217,8 @@ func (h *Handler) apiEntry(c *gin.Context) {
 	c.JSON(http.StatusOK, toEntryJSON(p))
 }
 
-// apiEntryVersion answers GET /api/v1/entries/{id}/versions/{n}: an
-// earlier published version, with the current version's number.
+// apiEntryVersion answers GET /api/v1/entries/{id}/versions/{n}: a
+// published version, earlier or current, with the current version's number.
 func (h *Handler) apiEntryVersion(c *gin.Context) {
 	p, v, err := h.publicVersion(c)
 	if err != nil {
@@ -229,10 +229,10 @@ func (h *Handler) apiEntryVersion(c *gin.Context) {
 		c.JSON(http.StatusGone, withdrawnJSON(p))
 		return
 	}
-	old := *p
-	old.Content, old.Version, old.UpdatedAt = &v.Content, v.Number, v.PublishedAt
-	out := toEntryJSON(&old)
-	c.JSON(http.StatusOK, gin.H{"entry": out, "current_version": p.Version, "current_url": entryURL(p.ID)})
+	// The record as it was at version n; for the current one, the record.
+	at := *p
+	at.Content, at.Version, at.UpdatedAt = &v.Content, v.Number, v.PublishedAt
+	c.JSON(http.StatusOK, gin.H{"entry": toEntryJSON(&at), "current_version": p.Version, "current_url": entryURL(p.ID)})
 }
 
 func withdrawnJSON(p *catalogue.PublicEntry) gin.H {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -360,11 +359,6 @@ func (h *Handler) publicEntry(c *gin.Context) (*catalogue.PublicEntry, error) {
 // as superseded, with a link to the current one.
 func (h *Handler) entryVersionPage(c *gin.Context) {
 	p, v, err := h.publicVersion(c)
-	if errors.Is(err, errCurrentVersion) {
-		// The current version is the entry's own page.
-		c.Redirect(http.StatusFound, "/entries/"+url.PathEscape(p.ID))
-		return
-	}
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -373,18 +367,19 @@ func (h *Handler) entryVersionPage(c *gin.Context) {
 		h.render(c, http.StatusGone, "withdrawn", "信息已撤回", "catalogue", p)
 		return
 	}
+	if v.Number == p.Version {
+		// The current version is the entry's own page.
+		c.Redirect(http.StatusFound, "/entries/"+url.PathEscape(p.ID))
+		return
+	}
 	h.render(c, http.StatusOK, "entry", v.Content.Title+"（第 "+strconv.Itoa(v.Number)+" 版）", "catalogue", gin.H{
 		"E": p, "C": &v.Content, "Updated": true, "Old": &v.PublicVersionRef, "Base": h.baseURL(c),
 	})
 }
 
-// errCurrentVersion is publicVersion's answer for the version the entry is
-// at now, which is the entry itself rather than an earlier version.
-var errCurrentVersion = catalogue.Errorf(catalogue.ENOTFOUND, "这是现行版本，请查看条目本身")
-
-// publicVersion reads the entry and the earlier version the path names;
-// for a withdrawn entry, the entry only. Naming the current version, it
-// returns the entry and errCurrentVersion.
+// publicVersion reads the entry and the version the path names, an earlier
+// one or the current one (which the entry's versions list too); for a
+// withdrawn entry, the entry only.
 func (h *Handler) publicVersion(c *gin.Context) (*catalogue.PublicEntry, *catalogue.PublicVersion, error) {
 	p, err := h.Public.Entry(c.Request.Context(), c.Param("id"))
 	if err != nil {
@@ -398,13 +393,28 @@ func (h *Handler) publicVersion(c *gin.Context) (*catalogue.PublicEntry, *catalo
 		return p, nil, nil
 	}
 	if n == p.Version {
-		return p, nil, errCurrentVersion
+		return p, currentVersion(p), nil
 	}
 	v, ok := p.EarlierVersion(n)
 	if !ok {
 		return nil, nil, catalogue.Errorf(catalogue.ENOTFOUND, "没有第 %d 版（现行版本是第 %d 版）", n, p.Version)
 	}
 	return p, v, nil
+}
+
+// currentVersion is the version the entry is at now, in the shape of an
+// earlier one, so that its number answers like any other in the list.
+func currentVersion(p *catalogue.PublicEntry) *catalogue.PublicVersion {
+	v := &catalogue.PublicVersion{
+		PublicVersionRef: catalogue.PublicVersionRef{Number: p.Version, PublishedAt: p.UpdatedAt},
+		Content:          *p.Content,
+	}
+	for _, ref := range p.Versions {
+		if ref.Number == p.Version {
+			v.Note = ref.Note
+		}
+	}
+	return v
 }
 
 // setPrefs stores the reader's display preferences and goes back to the page
