@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -45,9 +46,27 @@ func toHitJSON(h search.Hit) hitJSON {
 	}
 }
 
+// errMalformedQuery answers a query string net/url cannot decode.
+var errMalformedQuery = catalogue.Errorf(catalogue.EINVALID,
+	"网址中的查询参数无法解析（“%%”须写作“%%25”，“;”须写作“%%3B”），请检查网址后重试")
+
+// checkQueryString refuses a query string that does not decode in full.
+// c.Query silently drops the pairs net/url cannot parse ("q=%zz", a raw
+// ";"), so such a search would answer with the whole catalogue as if
+// nothing had been asked.
+func checkQueryString(c *gin.Context) error {
+	if _, err := url.ParseQuery(c.Request.URL.RawQuery); err != nil {
+		return errMalformedQuery
+	}
+	return nil
+}
+
 // parseQuery reads the public search parameters shared by the API, the
 // pages and the exports.
 func parseQuery(c *gin.Context) (search.Query, error) {
+	if err := checkQueryString(c); err != nil {
+		return search.Query{}, err
+	}
 	q := search.Query{
 		Text: strings.TrimSpace(c.Query("q")),
 		Sort: c.Query("sort"),

@@ -64,6 +64,10 @@ func (h *Handler) kioskHome(c *gin.Context) {
 // kioskSearch lists results in large rows; an empty query with a category
 // browses it.
 func (h *Handler) kioskSearch(c *gin.Context) {
+	if err := checkQueryString(c); err != nil {
+		h.kioskError(c, err)
+		return
+	}
 	page, _ := strconv.Atoi(c.Query("page"))
 	if page < 1 {
 		page = 1
