@@ -304,8 +304,9 @@ func (h *Handler) download(c *gin.Context) {
 	// pages they show), If-Range and If-None-Match against the ETag. The
 	// file is named by its hash, so the ETag alone says whether it changed:
 	// no modification time is given.
+	// A HEAD is answered as one, without reading the file.
 	body := &readErrorKeeper{r: f}
-	http.ServeContent(c.Writer, c.Request, att.Name, time.Time{}, body)
+	http.ServeContent(c.Writer, asSent(c.Request), att.Name, time.Time{}, body)
 	if body.err != nil && !errors.Is(body.err, c.Request.Context().Err()) {
 		h.Log.Warn("download interrupted", "id", id, "file", att.Name, "err", fmt.Sprint(body.err))
 	}

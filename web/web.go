@@ -99,10 +99,24 @@ func New(d Deps) (*Handler, error) {
 // body, which the client then reads as the start of its next response.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
-		r = r.WithContext(r.Context())
+		r = r.WithContext(context.WithValue(r.Context(), headRequest{}, true))
 		r.Method = http.MethodGet
 	}
 	h.engine.ServeHTTP(w, r)
+}
+
+// headRequest marks, in a request's context, a HEAD that ServeHTTP routes
+// as a GET, for a handler that would otherwise read a body only to have
+// it dropped (a download).
+type headRequest struct{}
+
+// asSent returns r with the method it was sent with.
+func asSent(r *http.Request) *http.Request {
+	if head, _ := r.Context().Value(headRequest{}).(bool); head {
+		r = r.Clone(r.Context())
+		r.Method = http.MethodHead
+	}
+	return r
 }
 
 func (h *Handler) accessLog() gin.HandlerFunc {
