@@ -285,7 +285,7 @@ func pickWindows(text string, spans []span, n, complete, every int, buf *[]windo
 	// start moved, rather than snippetRunes characters counted again.
 	rawStart, rawEnd, rawShort := 0, 0, 0
 	for i, s := range spans {
-		start := back(text, s.start, snippetRunes/6)
+		start := fragmentStart(text, s.start)
 		if i == 0 || start >= rawEnd {
 			rawEnd, rawShort = forward(text, start, snippetRunes)
 		} else {
@@ -346,6 +346,45 @@ func pickWindows(text string, spans []span, n, complete, every int, buf *[]windo
 		taken = append(taken, windows[best])
 	}
 	return taken, len(taken) == n && taken[0].kinds == every
+}
+
+// fragmentStart returns where a fragment around a match at at begins:
+// snippetRunes/6 characters before it, or, where a line or a sentence
+// begins a little further back or between there and the match, there, so
+// that the fragment does not open inside a word (条 为了保护, cut from
+// 第一条).
+func fragmentStart(text string, at int) int {
+	start := back(text, at, snippetRunes/6)
+	if start == 0 {
+		return 0
+	}
+	far := back(text, start, snippetRunes/9)
+	for i := start - 1; i >= far; i-- {
+		if endsSentence(text, far, i) {
+			return i + 1
+		}
+	}
+	for i := start; i < at; i++ {
+		if endsSentence(text, start, i) {
+			return i + 1
+		}
+	}
+	return start
+}
+
+// endsSentence reports whether text[i] is the last byte of a line break
+// or a sentence's end (。！？； or their ASCII forms) that starts at or
+// after from. A byte at a time, as every match of a long text asks.
+func endsSentence(text string, from, i int) bool {
+	switch b := text[i]; b {
+	case '\n', ';', '!', '?':
+		return true
+	case 0x82: // 。 U+3002: E3 80 82
+		return i-2 >= from && text[i-1] == 0x80 && text[i-2] == 0xE3
+	case 0x81, 0x9F, 0x9B: // ！？； U+FF01, U+FF1F, U+FF1B: EF BC 81/9F/9B
+		return i-2 >= from && text[i-1] == 0xBC && text[i-2] == 0xEF
+	}
+	return false
 }
 
 // back returns the offset n characters before at, or 0. The text is

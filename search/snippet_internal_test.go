@@ -301,3 +301,23 @@ func TestSnippetsCopyTheText(t *testing.T) {
 		}
 	}
 }
+
+// TestFragmentsBeginAtALine: a fragment begins where the line or sentence
+// of its match begins when that is near, rather than inside a word.
+func TestFragmentsBeginAtALine(t *testing.T) {
+	q := newQueryTerms([]string{"个人信息"})
+	before, after := strings.Repeat("前", 40), strings.Repeat("后", 100)
+	for _, c := range []struct{ text, want string }{
+		// The line begins between the usual start and the match.
+		{before + "\n第一条 为了保护个人信息" + after, "第一条 为了保护<mark>个人信息</mark>后"},
+		// A sentence begins a little before the usual start.
+		{before + "。第二十一条 处理者应当依法保护本条所称个人信息" + after, "第二十一条 处理者应当依法保护本条所称<mark>个人信息</mark>后"},
+		// No line or sentence near: characters before the match.
+		{before + "个人信息" + after, strings.Repeat("前", snippetRunes/6) + "<mark>个人信息</mark>后"},
+	} {
+		got := q.snippets(c.text, 1, true)
+		if len(got) != 1 || !strings.HasPrefix(got[0], c.want) {
+			t.Errorf("%q: %q, want it to begin %q", c.text, got, c.want)
+		}
+	}
+}
