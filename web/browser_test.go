@@ -510,7 +510,8 @@ func TestAccessibility(t *testing.T) {
 	ctx := newBrowser(t)
 	pages := []struct{ name, path string }{
 		{"home", "/"}, {"catalogue", "/catalogue"}, {"entry", "/entries/" + f.ID(t, 1)},
-		{"search results", "/search?q=工业"}, {"no results", "/search?q=不存在的词语组合"}, {"kiosk", "/kiosk"},
+		{"search results", "/search?q=工业"}, {"no results", "/search?q=不存在的词语组合"},
+		{"search by date", "/search?q=工业&organ=韶关市工业和信息化局&from=2020-01-01&to=2023-12-31"}, {"kiosk", "/kiosk"},
 		{"kiosk results", "/kiosk/search?q=szzfjs"}, {"kiosk entry", "/kiosk/entries/" + f.ID(t, 1)},
 		{"apply", "/apply"}, {"guide", "/guide"}, {"annual report", "/reports/2026"},
 	}

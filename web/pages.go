@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -217,6 +218,91 @@ func facetGroups(u *url.URL, facets map[string][]search.FacetValue) []facetGroup
 	return out
 }
 
+// facetPanel is the filters region beside a result list: the facet links
+// and, on the search page, the 生成日期 range form.
+type facetPanel struct {
+	Groups []facetGroup
+	Dates  *dateForm
+}
+
+// Shown reports whether the panel has anything to show.
+func (p facetPanel) Shown() bool { return len(p.Groups) > 0 || p.Dates != nil }
+
+// dateForm is the plain GET form that sets the 生成日期 range (from=, to=),
+// keeping the search's other parameters as hidden fields.
+type dateForm struct {
+	Action   string
+	Keep     []struct{ Name, Value string }
+	From, To string
+}
+
+func newDateForm(u *url.URL, f search.Filters) *dateForm {
+	d := &dateForm{Action: u.Path, From: f.From.String(), To: f.To.String()}
+	q := u.Query()
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if k == "from" || k == "to" || k == "page" {
+			continue
+		}
+		for _, v := range q[k] {
+			if v != "" {
+				d.Keep = append(d.Keep, struct{ Name, Value string }{k, v})
+			}
+		}
+	}
+	return d
+}
+
+// dateRangeLabel says in words which 生成日期 range a filter keeps.
+func dateRangeLabel(from, to catalogue.Date) string {
+	switch {
+	case !from.IsZero() && !to.IsZero():
+		return "生成日期 " + from.String() + " 至 " + to.String()
+	case !from.IsZero():
+		return "生成日期 " + from.String() + " 起"
+	case !to.IsZero():
+		return "生成日期 截至 " + to.String()
+	}
+	return ""
+}
+
+// activeFilters lists the filters a search has, each with the address of
+// the same search without it, so a reader sees why there are fewer
+// results and can take one condition away.
+func activeFilters(u *url.URL, f search.Filters) []link {
+	var out []link
+	for _, c := range []struct{ key, label, value string }{
+		{"category", "目录分类", f.Category}, {"topic", "主题分类", f.Topic}, {"organ", "发布机构", f.Organ},
+		{"year", "生成年份", f.Year}, {"doc_type", "文种", f.DocType}, {"validity", "有效性", f.Validity},
+	} {
+		if c.value != "" {
+			out = append(out, link{Label: c.label + "：" + c.value, URL: withoutParams(u, c.key)})
+		}
+	}
+	if l := dateRangeLabel(f.From, f.To); l != "" {
+		out = append(out, link{Label: l, URL: withoutParams(u, "from", "to")})
+	}
+	return out
+}
+
+// withoutParams returns the request's path and query without the given
+// parameters, back on the first page.
+func withoutParams(u *url.URL, keys ...string) string {
+	q := u.Query()
+	q.Del("page")
+	for _, k := range keys {
+		q.Del(k)
+	}
+	if len(q) == 0 {
+		return u.Path
+	}
+	return u.Path + "?" + q.Encode()
+}
+
 // home shows the search box, the catalogue classes and the latest entries.
 func (h *Handler) home(c *gin.Context) {
 	res, err := h.PublicIndex.Search(c.Request.Context(), search.Query{Sort: search.SortDate, Size: 10, Page: 1, Facets: true})
@@ -246,7 +332,7 @@ func (h *Handler) cataloguePage(c *gin.Context) {
 	u := c.Request.URL
 	h.render(c, http.StatusOK, "catalogue", "政府信息公开目录", "catalogue", gin.H{
 		"Query": q, "Result": res, "Pager": newPager(u, res),
-		"Facets": facetGroups(u, res.Facets), "Feed": feedURL(u),
+		"Facets": facetPanel{Groups: facetGroups(u, res.Facets)}, "Feed": feedURL(u),
 	})
 }
 
@@ -282,9 +368,16 @@ func (h *Handler) searchPage(c *gin.Context) {
 	if q.Text != "" {
 		title = "“" + q.Text + "”的检索结果"
 	}
+	panel := facetPanel{Groups: facetGroups(u, res.Facets)}
+	// Narrowing nothing found by date helps no one; a range already set
+	// stays in view so it can be changed.
+	if res.Total > 0 || !q.Filters.From.IsZero() || !q.Filters.To.IsZero() {
+		panel.Dates = newDateForm(u, q.Filters)
+	}
 	h.render(c, http.StatusOK, "search", title, "search", gin.H{
 		"Query": q, "Result": res, "Pager": newPager(u, res),
-		"Facets":    facetGroups(u, res.Facets),
+		"Facets":    panel,
+		"Active":    activeFilters(u, q.Filters),
 		"SortDate":  withParam(u, "sort", search.SortDate),
 		"SortScore": withParam(u, "sort", search.SortRelevance),
 		"Filtered":  q.Filters != (search.Filters{}),

@@ -231,7 +231,11 @@ func TestPages(t *testing.T) {
 		if !strings.Contains(body, "<title>“增加值”的检索结果") {
 			t.Errorf("the page title does not name the query")
 		}
-		input := findAll(doc, func(n *html.Node) bool { v, _ := attr(n, "name"); return n.DataAtom == atom.Input && v == "q" })
+		input := findAll(doc, func(n *html.Node) bool {
+			v, _ := attr(n, "name")
+			typ, _ := attr(n, "type")
+			return n.DataAtom == atom.Input && v == "q" && typ != "hidden"
+		})
 		if len(input) != 1 {
 			t.Fatalf("%d search inputs, want 1", len(input))
 		}
@@ -666,4 +670,148 @@ func searchBoxValue(t *testing.T, doc *html.Node) string {
 	}
 	v, _ := attr(boxes[0], "value")
 	return v
+}
+
+// dateInputs returns the search page's 生成日期 form inputs by name.
+func dateInputs(doc *html.Node) map[string]*html.Node {
+	out := map[string]*html.Node{}
+	for _, form := range findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.Form && hasClass(n, "date-filter") }) {
+		for _, in := range findAll(form, byTag(atom.Input)) {
+			name, _ := attr(in, "name")
+			out[name] = in
+		}
+	}
+	return out
+}
+
+// chips returns the active-filter links of a search page: text → href.
+func chips(doc *html.Node) map[string]string {
+	out := map[string]string{}
+	for _, a := range findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.A && hasClass(n, "chip") }) {
+		href, _ := attr(a, "href")
+		out[text(a)] = href
+	}
+	return out
+}
+
+// TestSearchDateRange: the search page has a labelled 生成日期 range form
+// (a plain GET form keeping the other parameters), and an active range is
+// shown above the results with a link that removes it.
+func TestSearchDateRange(t *testing.T) {
+	f := sharedServer(t)
+
+	t.Run("FormHasLabelledDateInputs", func(t *testing.T) {
+		doc, _ := f.MustPage(t, "/search?q=", http.StatusOK) // MustPage checks every input has a label
+		in := dateInputs(doc)
+		for _, name := range []string{"from", "to"} {
+			if in[name] == nil {
+				t.Fatalf("the search page has no %s= date input in a date-filter form", name)
+			}
+			if typ, _ := attr(in[name], "type"); typ != "date" {
+				t.Errorf("%s input type %q, want date", name, typ)
+			}
+		}
+		form := findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.Form && hasClass(n, "date-filter") })[0]
+		if m, _ := attr(form, "method"); m != "get" {
+			t.Errorf("date form method %q, want get", m)
+		}
+		if a, _ := attr(form, "action"); a != "/search" {
+			t.Errorf("date form action %q, want /search", a)
+		}
+	})
+
+	organ := "韶关市工业和信息化局"
+	path := "/search?" + url.Values{"q": {"韶关"}, "organ": {organ}, "sort": {"date"}, "from": {"2020-01-01"}, "to": {"2021-12-31"}, "page": {"1"}}.Encode()
+
+	t.Run("RangeKeepsOnlyEntriesFormedInIt", func(t *testing.T) {
+		doc, _ := f.MustPage(t, "/search?"+url.Values{"organ": {organ}, "from": {"2020-01-01"}, "to": {"2021-12-31"}}.Encode(), http.StatusOK)
+		got := hitLinks(doc)
+		want := []string{f.ID(t, lineAward), f.ID(t, lineReport)} // formed 2021-09-01 and 2021-01-20
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("results %v, want %v", got, want)
+		}
+	})
+
+	t.Run("FormKeepsTheOtherParameters", func(t *testing.T) {
+		doc, _ := f.MustPage(t, path, http.StatusOK)
+		in := dateInputs(doc)
+		if in["from"] == nil || in["to"] == nil {
+			t.Fatalf("the search page has no from= and to= date inputs")
+		}
+		if v, _ := attr(in["from"], "value"); v != "2020-01-01" {
+			t.Errorf("from input value %q, want the range in force", v)
+		}
+		if v, _ := attr(in["to"], "value"); v != "2021-12-31" {
+			t.Errorf("to input value %q, want the range in force", v)
+		}
+		for name, want := range map[string]string{"q": "韶关", "organ": organ, "sort": "date"} {
+			if in[name] == nil {
+				t.Errorf("the date form drops %s=", name)
+				continue
+			}
+			if typ, _ := attr(in[name], "type"); typ != "hidden" {
+				t.Errorf("%s= in the date form is a %q input, want hidden", name, typ)
+			}
+			if v, _ := attr(in[name], "value"); v != want {
+				t.Errorf("the date form carries %s=%q, want %q", name, v, want)
+			}
+		}
+		if in["page"] != nil {
+			t.Errorf("the date form carries page=: a new range starts on page 1")
+		}
+	})
+
+	t.Run("ActiveRangeIsAChipThatRemovesIt", func(t *testing.T) {
+		doc, _ := f.MustPage(t, path, http.StatusOK)
+		var href string
+		for label, h := range chips(doc) {
+			if strings.HasPrefix(label, "生成日期 2020-01-01 至 2021-12-31") {
+				href = h
+			}
+		}
+		if href == "" {
+			t.Fatalf("no chip reads 生成日期 2020-01-01 至 2021-12-31; chips %v", chips(doc))
+		}
+		u, err := url.Parse(href)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		if u.Path != "/search" || q.Has("from") || q.Has("to") || q.Has("page") || q.Get("q") != "韶关" || q.Get("organ") != organ || q.Get("sort") != "date" {
+			t.Errorf("the chip leads to %q, want the same search without from, to and page", href)
+		}
+		// The other filter is a chip of its own, which keeps the range.
+		if h := chips(doc)["发布机构："+organ+"×（取消这个条件）"]; !strings.Contains(h, "from=2020-01-01") || strings.Contains(h, "organ=") {
+			t.Errorf("the organ chip leads to %q, want the range kept and the organ gone", h)
+		}
+	})
+
+	t.Run("OneSidedRangesSaySo", func(t *testing.T) {
+		for query, want := range map[string]string{"from=2021-01-01": "生成日期 2021-01-01 起", "to=2020-12-31": "生成日期 截至 2020-12-31"} {
+			doc, _ := f.MustPage(t, "/search?"+query, http.StatusOK)
+			found := false
+			for label := range chips(doc) {
+				found = found || strings.HasPrefix(label, want)
+			}
+			if !found {
+				t.Errorf("%s: no chip reads %q; chips %v", query, want, chips(doc))
+			}
+		}
+	})
+
+	t.Run("NoRangeNoChip", func(t *testing.T) {
+		doc, _ := f.MustPage(t, "/search?q=", http.StatusOK)
+		if c := chips(doc); len(c) != 0 {
+			t.Errorf("an unfiltered search shows chips %v", c)
+		}
+	})
+
+	t.Run("BadDatesAre400Pages", func(t *testing.T) {
+		for query, want := range map[string]string{"from=2020-13-01": "格式不正确", "from=2021-01-01&to=2020-01-01": "结束日期早于开始日期"} {
+			_, body := f.MustPage(t, "/search?"+query, http.StatusBadRequest)
+			if !strings.Contains(body, want) || !strings.Contains(body, `role="alert"`) {
+				t.Errorf("%s: the 400 page does not say %q", query, want)
+			}
+		}
+	})
 }
