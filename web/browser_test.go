@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"gongkai/internal/testenv"
 )
@@ -483,6 +484,141 @@ func TestBrowserCurrentNavItem(t *testing.T) {
 				t.Errorf("menu items' bottom bars %q, want only the current one (信息公开目录) marked: \"0 current:5 0 0 0\"", got)
 			}
 		})
+	}
+}
+
+// tabTo presses Tab until the element sel has the keyboard focus (at most
+// 60 times) and reports whether it got there.
+func tabTo(t *testing.T, ctx context.Context, sel string) bool {
+	t.Helper()
+	for range 60 {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			t.Fatal(err)
+		}
+		at, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.matches(`+strconvQuote(sel)+`)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if at {
+			return true
+		}
+	}
+	return false
+}
+
+func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// TestBrowserFacetsLink: on a phone (390 px) the filters come after the
+// results and the pager, and a 筛选 link above the results leads to them;
+// the keyboard reaches the link before the results and, followed, goes on
+// into the filters. On a wide screen the filters stay in the left column
+// and the link shows when the keyboard reaches it. In the normal and
+// high-contrast modes the link has a visible focus outline and passes axe.
+func TestBrowserFacetsLink(t *testing.T) {
+	f := sharedServer(t)
+	axe, err := os.ReadFile(testenv.MustAxe(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := newBrowser(t)
+	const layout = `(() => {
+		const r = s => document.querySelector(s).getBoundingClientRect();
+		const hits = [...document.querySelectorAll('.results a[href^="/entries/"]')];
+		const pager = document.querySelector(".pager");
+		return {link: r(".to-facets a").toJSON(), wrap: r(".to-facets").toJSON(), firstHit: hits[0].getBoundingClientRect().toJSON(),
+			lastHit: hits[hits.length-1].getBoundingClientRect().toJSON(), pagerBottom: pager ? pager.getBoundingClientRect().bottom : 0,
+			facets: r("#facets").toJSON(), results: r(".results").toJSON(), height: innerHeight};
+	})()`
+	type rect struct{ Top, Bottom, Left, Right, Width, Height float64 }
+	type measured struct {
+		Link, Wrap, FirstHit, LastHit, Facets, Results rect
+		PagerBottom, Height                            float64
+	}
+	for _, mode := range []struct{ name, cookie string }{{"Normal", ""}, {"HighContrast", "contrast"}} {
+		for _, path := range []string{"/search?q=" + url.QueryEscape("工业") + "&size=2", "/catalogue?size=4"} {
+			for _, width := range []int64{390, 1280} {
+				t.Run(fmt.Sprintf("%s%s@%d", mode.name, path, width), func(t *testing.T) {
+					err := chromedp.Do(ctx,
+						chromedp.EmulateViewport(width, 844),
+						chromedp.Navigate(f.URL+"/healthz"),
+						chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+							_, err := chromedp.Run(ctx, chromedp.Evaluate[any](fmt.Sprintf(`document.cookie = "gk_prefs=%s; path=/"`, mode.cookie)))
+							return err
+						}),
+						chromedp.Navigate(f.URL+path),
+						chromedp.WaitReady(chromedp.CSS(`body`)),
+					)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector("#facets") && !!document.querySelector(".to-facets a")`)); err != nil || !ok {
+						t.Fatalf("%s has no #facets region or no .to-facets link (%v)", path, err)
+					}
+					m, err := chromedp.Run(ctx, chromedp.Evaluate[measured](layout))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if width == 390 {
+						if m.Link.Height < 44 || m.Link.Width < 44 {
+							t.Errorf("the 筛选 link is %.0f×%.0f px, want a visible target of at least 44 px", m.Link.Width, m.Link.Height)
+						}
+						if m.Link.Bottom > m.FirstHit.Top || m.Link.Top > m.Height {
+							t.Errorf("the 筛选 link (top %.0f) is not above the first result (top %.0f) on the first screen (%.0f)", m.Link.Top, m.FirstHit.Top, m.Height)
+						}
+						if m.Facets.Top < m.LastHit.Bottom || m.Facets.Top < m.PagerBottom {
+							t.Errorf("on a phone the filters (top %.0f) are not after the results (%.0f) and the pager (%.0f)", m.Facets.Top, m.LastHit.Bottom, m.PagerBottom)
+						}
+					} else {
+						if m.Facets.Right > m.Results.Left || m.Facets.Top > m.Results.Top+1 {
+							t.Errorf("on a wide screen the filters (%+v) are not the left column beside the results (%+v)", m.Facets, m.Results)
+						}
+						if m.Wrap.Width > 1 {
+							t.Errorf("on a wide screen the 筛选 link shows (%.0f px wide) before the keyboard reaches it", m.Wrap.Width)
+						}
+					}
+					if width == 390 {
+						res, err := chromedp.Run(ctx, chromedp.Evaluate[string](string(axe)+`; axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => JSON.stringify({violations: r.violations}))`, chromedp.EvalAwaitPromise))
+						if err != nil {
+							t.Fatal(err)
+						}
+						var ar axeResult
+						if err := json.Unmarshal([]byte(res), &ar); err != nil {
+							t.Fatal(err)
+						}
+						for _, v := range ar.Violations {
+							if v.Impact == "serious" || v.Impact == "critical" {
+								t.Errorf("axe at 390 px: %s [%s]", v.Help, v.ID)
+							}
+						}
+					}
+					// The keyboard: the link before any result, shown with
+					// an outline; followed, the next Tab is in the filters.
+					if !tabTo(t, ctx, ".to-facets a, .results a[href^='/entries/']") {
+						t.Fatal("Tab never reaches the 筛选 link or a result")
+					}
+					focus, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(a => a.matches(".to-facets a") + " " + getComputedStyle(a).outlineStyle + " " + Math.round(a.parentElement.getBoundingClientRect().width))(document.activeElement)`))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if p := strings.Fields(focus); len(p) != 3 || p[0] != "true" || p[1] == "none" || p[2] == "0" || p[2] == "1" {
+						t.Errorf("the keyboard reaches %q (is the 筛选 link, outline, width), want the 筛选 link first, shown with an outline", focus)
+					}
+					screenshot(t, ctx, fmt.Sprintf("facets-link-%s-%d", strings.ToLower(mode.name), width))
+					if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter), chromedp.KeyEvent(kb.Tab)); err != nil {
+						t.Fatal(err)
+					}
+					after, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.hash + " " + !!document.activeElement.closest("#facets") + " " + Math.round(document.querySelector("#facets").getBoundingClientRect().top)`))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if p := strings.Fields(after); len(p) != 3 || p[0] != "#facets" || p[1] != "true" {
+						t.Errorf("after following the 筛选 link and a Tab: hash, focus in the filters, their top = %q; want #facets true", after)
+					} else if width == 390 && (p[2] == "" || p[2][0] == '-' && p[2] != "-1" && p[2] != "-0") {
+						t.Errorf("after following the 筛选 link the filters start at %s px, want at the top of the screen", p[2])
+					}
+				})
+			}
+		}
 	}
 }
 

@@ -815,3 +815,53 @@ func TestSearchDateRange(t *testing.T) {
 		}
 	})
 }
+
+// TestFacetsLink: the search page and the catalogue have a 筛选 link above
+// their results to the filters region (id="facets", headed 筛选), which
+// follows the results and the pager in the page, as a phone shows it, so
+// the keyboard meets them in the order they are seen.
+func TestFacetsLink(t *testing.T) {
+	f := sharedServer(t)
+	for _, path := range []string{"/search?q=", "/search?q=" + url.QueryEscape("韶关"), "/catalogue", "/catalogue?size=2&category=" + url.QueryEscape("政策法规及规范性文件")} {
+		t.Run(path, func(t *testing.T) {
+			doc, _ := f.MustPage(t, path, http.StatusOK)
+			order := map[*html.Node]int{}
+			for i, n := range findAll(doc, func(*html.Node) bool { return true }) {
+				order[n] = i
+			}
+			region := findAll(doc, func(n *html.Node) bool { id, _ := attr(n, "id"); return id == "facets" })
+			if len(region) != 1 {
+				t.Fatalf("no element with id=facets")
+			}
+			h2 := findAll(region[0], byTag(atom.H2))
+			if len(h2) == 0 || text(h2[0]) != "筛选" {
+				t.Errorf("the filters region is not headed 筛选")
+			}
+			if by, _ := attr(region[0], "aria-labelledby"); len(h2) > 0 && by == "" {
+				t.Errorf("the filters region is not named by its heading")
+			}
+			jump := findAll(doc, func(n *html.Node) bool { href, _ := attr(n, "href"); return n.DataAtom == atom.A && href == "#facets" })
+			if len(jump) != 1 || !strings.Contains(text(jump[0]), "筛选") {
+				t.Fatalf("%d links to #facets reading 筛选, want 1", len(jump))
+			}
+			entries := findAll(doc, func(n *html.Node) bool {
+				href, _ := attr(n, "href")
+				return n.DataAtom == atom.A && strings.HasPrefix(href, "/entries/")
+			})
+			if len(entries) == 0 {
+				t.Fatal("no results")
+			}
+			if order[jump[0]] > order[entries[0]] {
+				t.Errorf("the 筛选 link comes after the first result")
+			}
+			if order[region[0]] < order[entries[len(entries)-1]] {
+				t.Errorf("the filters come before the results in the page (and so in keyboard order)")
+			}
+			for _, nav := range findAll(doc, func(n *html.Node) bool { l, _ := attr(n, "aria-label"); return n.DataAtom == atom.Nav && l == "分页" }) {
+				if order[region[0]] < order[nav] {
+					t.Errorf("the filters come before the pager in the page")
+				}
+			}
+		})
+	}
+}
