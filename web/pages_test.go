@@ -139,8 +139,8 @@ func TestPages(t *testing.T) {
 		for _, th := range findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.Th && insideTag(n, atom.Thead) }) {
 			heads = append(heads, text(th))
 		}
-		if strings.Join(heads, ",") != "索引号,名称,内容概述,生成日期" {
-			t.Errorf("catalogue headers %v, want 索引号 名称 内容概述 生成日期", heads)
+		if strings.Join(heads, ",") != "索引号,名称,内容概述,生成日期,发布日期 ↓" {
+			t.Errorf("catalogue headers %v, want 索引号 名称 内容概述 生成日期 发布日期 ↓", heads)
 		}
 		if got := hitLinks(doc); strings.Join(got, ",") != strings.Join(hitIDs(all), ",") {
 			t.Errorf("catalogue rows %v, want %v", got, hitIDs(all))
@@ -864,4 +864,83 @@ func TestFacetsLink(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cellsByLabel returns, for each row of the catalogue table, its cells'
+// text by their data-label.
+func cellsByLabel(doc *html.Node) []map[string]string {
+	var out []map[string]string
+	for _, tr := range findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.Tr && insideTag(n, atom.Tbody) }) {
+		row := map[string]string{}
+		for _, td := range findAll(tr, byTag(atom.Td)) {
+			l, _ := attr(td, "data-label")
+			row[l] = strings.TrimSpace(text(td))
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// TestDatesSaySo: the catalogue is ordered by 发布日期, so its table shows
+// 发布日期 beside 生成日期 and says the order; the home page's latest
+// entries and the search results say which date they show.
+func TestDatesSaySo(t *testing.T) {
+	f := sharedServer(t)
+
+	t.Run("CatalogueShowsPublicationDateInItsOrder", func(t *testing.T) {
+		doc, _ := f.MustPage(t, "/catalogue", http.StatusOK)
+		rows := cellsByLabel(doc)
+		if len(rows) != catalogueSize {
+			t.Fatalf("%d rows, want %d", len(rows), catalogueSize)
+		}
+		for i, r := range rows {
+			if r["发布日期"] == "" || r["生成日期"] == "" {
+				t.Errorf("row %d lacks a 发布日期 or a 生成日期: %v", i+1, r)
+			}
+			if i > 0 && r["发布日期"] > rows[i-1]["发布日期"] {
+				t.Errorf("row %d published %s after row %d's %s: not newest first by 发布日期", i+1, r["发布日期"], i, rows[i-1]["发布日期"])
+			}
+			if strings.Contains(r["名称"], "工作制度") && (r["生成日期"] != "2019-12-02" || r["发布日期"] != "2019-12-05") {
+				t.Errorf("the rules' row: 生成日期 %q, 发布日期 %q, want 2019-12-02 and 2019-12-05", r["生成日期"], r["发布日期"])
+			}
+		}
+		sorted := findAll(doc, func(n *html.Node) bool {
+			v, _ := attr(n, "aria-sort")
+			return n.DataAtom == atom.Th && v == "descending"
+		})
+		if len(sorted) != 1 || !strings.HasPrefix(text(sorted[0]), "发布日期") {
+			t.Errorf("the 发布日期 header is not marked aria-sort=descending")
+		}
+		caption := findAll(doc, byTag(atom.Caption))
+		if len(caption) != 1 || !strings.Contains(text(caption[0]), "按发布日期由新到旧") {
+			t.Errorf("the table's caption does not say it is ordered by 发布日期")
+		}
+	})
+
+	t.Run("HomeLatestSaysPublicationDate", func(t *testing.T) {
+		doc, _ := f.MustPage(t, "/", http.StatusOK)
+		section := findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.Section && hasClass(n, "latest") })
+		if len(section) != 1 {
+			t.Fatal("no latest-entries section")
+		}
+		items := findAll(section[0], byTag(atom.Li))
+		if len(items) == 0 {
+			t.Fatal("no latest entries")
+		}
+		for _, li := range items {
+			if !strings.Contains(text(li), "发布日期 ") {
+				t.Errorf("latest entry %q does not say its date is the 发布日期", text(li))
+			}
+		}
+	})
+
+	t.Run("SearchResultsShowPublicationDate", func(t *testing.T) {
+		_, body := f.MustPage(t, "/search?q="+url.QueryEscape(rulesIndexNo), http.StatusOK)
+		if !strings.Contains(body, "<dt>发布日期</dt><dd><time datetime=\"2019-12-05\">2019年12月5日</time>") {
+			t.Errorf("the rules' hit does not show its 发布日期 2019年12月5日")
+		}
+		if !strings.Contains(body, "按发布日期") {
+			t.Errorf("the sort by date does not say which date")
+		}
+	})
 }
