@@ -195,6 +195,58 @@ func TestBrowserKiosk(t *testing.T) {
 	}
 }
 
+// TestBrowserKioskIndexNoAndBack: a visitor types an 索引号 with its / and
+// - on the on-screen keyboard, opens the entry found and, with no Back
+// button in kiosk mode, returns to the same results by 返回检索结果.
+func TestBrowserKioskIndexNoAndBack(t *testing.T) {
+	f := sharedServer(t)
+	ctx := newBrowser(t)
+	typed := strings.ToLower(rulesIndexNo) // the keyboard has lower-case letters
+	steps := []chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(1080, 1920), chromedp.Navigate(f.URL + "/kiosk"), chromedp.WaitVisible(chromedp.CSS(`.k-keyboard`))}
+	for _, k := range typed {
+		steps = append(steps, chromedp.Click(chromedp.CSS(fmt.Sprintf(`.k-key[data-key=%q]`, string(k)))))
+	}
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("type %s on the kiosk keyboard: %v", typed, err)
+	}
+	if v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#k-q`))); err != nil || v != typed {
+		t.Fatalf("the keyboard typed %q (%v), want %q", v, err, typed)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.k-go`)),
+		chromedp.WaitVisible(chromedp.CSS(`.k-result-title`)),
+	)
+	if err != nil {
+		t.Fatalf("search on the kiosk: %v", err)
+	}
+	results, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.k-result-title`))); err != nil || !strings.Contains(first, "工作制度") {
+		t.Errorf("the kiosk search for %s found %q first (%v)", typed, first, err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`a.k-result`)),
+		chromedp.WaitVisible(chromedp.CSS(`.k-entry`)),
+	)
+	if err != nil {
+		t.Fatalf("open the result: %v", err)
+	}
+	screenshot(t, ctx, "kiosk-entry-back")
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.k-actions a[href^="/kiosk/search?"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.k-result-title`)),
+	)
+	if err != nil {
+		t.Fatalf("follow 返回检索结果: %v", err)
+	}
+	again, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + " " + document.querySelector("#k-q").value`))
+	if err != nil || again != "/kiosk/search "+typed {
+		t.Errorf("返回检索结果 leads to %q (%v), want the results for %s (were at %s)", again, err, typed, results)
+	}
+}
+
 // TestBrowserKioskFindAndPrint is a visitor with a mouse alone: a category
 // tile, a result, the print button; the printout is the entry and its QR
 // code without the kiosk's controls.
@@ -648,7 +700,7 @@ func TestAccessibility(t *testing.T) {
 		{"home", "/"}, {"catalogue", "/catalogue"}, {"entry", "/entries/" + f.ID(t, 1)},
 		{"search results", "/search?q=工业"}, {"no results", "/search?q=不存在的词语组合"},
 		{"search by date", "/search?q=工业&organ=韶关市工业和信息化局&from=2020-01-01&to=2023-12-31"}, {"kiosk", "/kiosk"},
-		{"kiosk results", "/kiosk/search?q=szzfjs"}, {"kiosk entry", "/kiosk/entries/" + f.ID(t, 1)},
+		{"kiosk results", "/kiosk/search?q=szzfjs"}, {"kiosk entry", "/kiosk/entries/" + f.ID(t, 1) + "?back=q%3Dszzfjs%26page%3D1"},
 		{"apply", "/apply"}, {"guide", "/guide"}, {"annual report", "/reports/2026"},
 	}
 	for _, mode := range []struct{ name, cookie string }{{"normal", ""}, {"large text", "large"}, {"high contrast", "contrast"}} {

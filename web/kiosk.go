@@ -106,9 +106,12 @@ func (h *Handler) kioskSearch(c *gin.Context) {
 	if q.Filters.Category != "" {
 		title = q.Filters.Category
 	}
+	// The entry links carry this page's search (back=) so the entry can
+	// lead back to it: a kiosk browser has no Back button.
+	back, _ := strings.CutPrefix(link(res.Page), "/kiosk/search?")
 	h.renderKiosk(c, http.StatusOK, "kiosk_search", title, gin.H{
 		"Query": c.Query("q"), "Category": q.Filters.Category, "Topic": q.Filters.Topic, "Result": res,
-		"Message": msg, "Prev": prev, "Next": next, "Words": kioskWords,
+		"Message": msg, "Prev": prev, "Next": next, "Words": kioskWords, "Back": back,
 	})
 }
 
@@ -128,7 +131,35 @@ func (h *Handler) kioskEntry(c *gin.Context) {
 		"E": p, "C": p.Content, "Base": h.baseURL(c), "PublicURL": h.baseURL(c) + entryURL(p.ID),
 		"PrintPages": pages, "BodyPages": pages - 1,
 		"BriefPrint": pages >= briefPrintFrom && strings.TrimSpace(p.Content.Body) != "",
+		"Back":       kioskBack(c.Query("back")),
 	})
+}
+
+// kioskBack is the kiosk results page that an entry's back= parameter (the
+// query string of the search it was found by) names, or "" when it names
+// none. Only the search's own parameters are kept, on the kiosk's search
+// path, so a crafted link cannot lead out of the kiosk.
+func kioskBack(raw string) string {
+	if raw == "" || len(raw) > 2048 {
+		return ""
+	}
+	in, err := url.ParseQuery(raw)
+	if err != nil {
+		return ""
+	}
+	out := url.Values{}
+	for _, k := range []string{"q", "category", "topic"} {
+		if v := in.Get(k); v != "" && utf8.ValidString(v) && utf8.RuneCountInString(v) <= search.MaxQueryRunes {
+			out.Set(k, v)
+		}
+	}
+	if p, err := strconv.Atoi(in.Get("page")); err == nil && p >= 1 && p*kioskPageSize <= search.MaxDepth {
+		out.Set("page", strconv.Itoa(p))
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "/kiosk/search?" + out.Encode()
 }
 
 // printedPerPage is about how many characters of text an A4 page holds in

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 func TestPinyinSearch(t *testing.T) {
@@ -197,5 +198,110 @@ func TestExportCSV(t *testing.T) {
 	resp, _ = f.Get(t, "/export.csv?q="+strings.Repeat("长", 300))
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("export with an over-long query: %d", resp.StatusCode)
+	}
+}
+
+// kioskBackLink returns the href of a kiosk entry page's 返回检索结果 link,
+// or "" when it has none.
+func kioskBackLink(t *testing.T, f *Fixture, path string) string {
+	t.Helper()
+	doc, _ := f.MustPage(t, path, http.StatusOK)
+	links := findAll(doc, func(n *html.Node) bool {
+		return n.DataAtom == atom.A && strings.Contains(text(n), "返回检索结果")
+	})
+	if len(links) > 1 {
+		t.Fatalf("%s: %d 返回检索结果 links", path, len(links))
+	}
+	if len(links) == 0 {
+		return ""
+	}
+	href, _ := attr(links[0], "href")
+	return href
+}
+
+// TestKioskBackToResults: a kiosk browser has no Back button, so a result
+// opened from the kiosk's search carries that search (back=) and the entry
+// page links back to it; a back= that names anything but the kiosk's
+// search with its own parameters gives no link, or one without the rest.
+func TestKioskBackToResults(t *testing.T) {
+	f := sharedServer(t)
+	for _, results := range []string{
+		"/kiosk/search?q=szzfjs",
+		"/kiosk/search?page=2",
+		"/kiosk/search?category=" + url.QueryEscape("政策法规及规范性文件"),
+		"/kiosk/search?q=" + url.QueryEscape("工作制度 & 通知") + "&topic=" + url.QueryEscape("工业、交通"),
+	} {
+		t.Run(results, func(t *testing.T) {
+			doc, _ := f.MustPage(t, results, http.StatusOK)
+			var entries []string
+			for _, a := range findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.A && hasClass(n, "k-result") }) {
+				href, _ := attr(a, "href")
+				entries = append(entries, href)
+			}
+			if len(entries) == 0 {
+				t.Fatalf("%s lists no entries", results)
+			}
+			want, _ := url.Parse(results)
+			wantQ := want.Query()
+			if !wantQ.Has("page") {
+				wantQ.Set("page", "1")
+			}
+			for _, e := range entries {
+				u, err := url.Parse(e)
+				if err != nil || !strings.HasPrefix(u.Path, "/kiosk/entries/") {
+					t.Fatalf("result link %q", e)
+				}
+				back := kioskBackLink(t, f, e)
+				b, err := url.Parse(back)
+				if err != nil || b.Path != "/kiosk/search" || b.Query().Encode() != wantQ.Encode() {
+					t.Errorf("%s: 返回检索结果 leads to %q, want /kiosk/search?%s", e, back, wantQ.Encode())
+				}
+			}
+		})
+	}
+
+	id := f.ID(t, lineRules)
+	for back, want := range map[string]string{
+		"":                                  "",
+		"//evil.example":                    "",
+		"https://evil.example/kiosk/search": "",
+		"/admin?q=a":                        "",
+		"javascript:alert(1)":               "",
+		"%zz":                               "",
+		"page=-1":                           "",
+		"page=0":                            "",
+		"q=a&next=https://evil.example":     "/kiosk/search?q=a",
+		"page=x&q=b":                        "/kiosk/search?q=b",
+		"q=a%0d%0aSet-Cookie:x&page=3":      "/kiosk/search?page=3&q=a%0D%0ASet-Cookie%3Ax",
+		"category=" + url.QueryEscape("其他"): "/kiosk/search?category=" + url.QueryEscape("其他"),
+	} {
+		got := kioskBackLink(t, f, "/kiosk/entries/"+id+"?back="+url.QueryEscape(back))
+		if got != want {
+			t.Errorf("back=%q: 返回检索结果 leads to %q, want %q", back, got, want)
+		}
+	}
+}
+
+// TestKioskKeyboardTypesIndexNumbers: an 索引号 such as
+// 11440200007041827X/2019-00012 needs - and /, which the on-screen
+// keyboard has, with names a screen reader speaks.
+func TestKioskKeyboardTypesIndexNumbers(t *testing.T) {
+	f := sharedServer(t)
+	doc, _ := f.MustPage(t, "/kiosk", http.StatusOK)
+	keys := map[string]string{}
+	for _, b := range findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.Button && hasClass(n, "k-key") }) {
+		k, _ := attr(b, "data-key")
+		name, _ := attr(b, "aria-label")
+		keys[k] = name
+	}
+	for _, k := range strings.Split(strings.ToLower(rulesIndexNo), "") {
+		if _, ok := keys[k]; !ok {
+			t.Errorf("the keyboard has no %q key to type %s", k, rulesIndexNo)
+		}
+	}
+	for k, name := range map[string]string{"-": "短横线 -", "/": "斜杠 /"} {
+		if keys[k] != name {
+			t.Errorf("the %q key is named %q, want %q", k, keys[k], name)
+		}
 	}
 }

@@ -34,8 +34,20 @@ func (h *Handler) templateFuncs() template.FuncMap {
 				{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"},
 				{"q", "w", "e", "r", "t", "y", "u", "i", "o", "p"},
 				{"a", "s", "d", "f", "g", "h", "j", "k", "l"},
-				{"z", "x", "c", "v", "b", "n", "m"},
+				// - and / for 索引号 (11440200007041827X/2019-00012) and dates.
+				{"z", "x", "c", "v", "b", "n", "m", "-", "/"},
 			}
+		},
+		// kioskKeyName is the spoken name of a key whose sign a screen
+		// reader may skip; it keeps the sign, as the key shows it.
+		"kioskKeyName": func(k string) string {
+			switch k {
+			case "-":
+				return "短横线 -"
+			case "/":
+				return "斜杠 /"
+			}
+			return ""
 		},
 		"reportRows": func() []struct{ Key, Label string } {
 			return []struct{ Key, Label string }{{"review", "行政复议"}, {"suit_direct", "行政诉讼（未经复议直接起诉）"}, {"suit_after", "行政诉讼（复议后起诉）"}}
