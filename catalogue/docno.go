@@ -258,3 +258,18 @@ func DocNoSuffixes(docNo string) []string {
 	}
 	return out
 }
+
+// DocNoPrefix returns the 机关代字 or the organ of a 文号 or 令号, as
+// NormalizeDocNo writes it, without its year and serial: 韶工信 of
+// 韶工信〔2019〕12号, 国务院令 of 国务院令第290号; "" when it has none.
+func DocNoPrefix(docNo string) string {
+	norm := NormalizeDocNo(docNo)
+	end := strings.Index(norm, "〔")
+	if end < 0 {
+		end = strings.LastIndex(norm, "第")
+	}
+	if end <= 0 {
+		return ""
+	}
+	return norm[:end]
+}

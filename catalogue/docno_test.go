@@ -222,3 +222,19 @@ func TestDocNoSuffixes(t *testing.T) {
 		}
 	}
 }
+
+func TestDocNoPrefix(t *testing.T) {
+	for in, want := range map[string]string{
+		"韶工信〔2019〕12号":        "韶工信",
+		"韶工信[2019]12号":        "韶工信",
+		"国务院令第290号":           "国务院令",
+		"中华人民共和国国务院令第306号":    "国务院令",
+		"国务院、中央军事委员会令（第290号）": "国务院、中央军事委员会令",
+		"〔2019〕12号":           "",
+		"":                    "",
+	} {
+		if got := DocNoPrefix(in); got != want {
+			t.Errorf("DocNoPrefix(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -28,21 +28,21 @@ type Document struct {
 // Field names in the index, for queries, sorting, facets and stored values.
 const (
 	// Chinese text, analysed with IndexAnalyzer. Title, 主题词, summary,
-	// body, the text of the attachments, the 文号 and the 发布机构 are
-	// indexed together as FieldText, so that a search looks each word up
-	// once, in one field, and finds an entry by part of its 文号 (韶工信)
-	// or by its organ's name as well as by its words. The parts are joined
-	// by gsetokenizer.PartSeparator, so no word or phrase runs from one
-	// into the next. The title (with term vectors, for phrases) and the
-	// 主题词 (with the 文号 and the organ) are indexed on their own as
-	// well, to weigh a word found there.
-	// Title, summary and body are stored, for the results page, snippets
-	// and the outage fallback.
+	// body, the text of the attachments, the 文号's 机关代字 and year
+	// (docNoWords) and the 发布机构 are indexed together as FieldText, so
+	// that a search looks each word up once, in one field, and finds an
+	// entry by part of its 文号 (韶工信, 法释〔2024〕) or by its organ's name
+	// as well as by its words. The parts are joined by
+	// gsetokenizer.PartSeparator, so no word or phrase runs from one into
+	// the next. The title (with term vectors, for phrases) and the 主题词
+	// (with the 机关代字 and the organ) are indexed on their own as well, to
+	// weigh a word found there. Title, summary and body are stored, for
+	// the results page, snippets and the outage fallback.
 	FieldTitle    = "title"
 	FieldText     = "text"
 	FieldSummary  = "summary"  // stored only
 	FieldBody     = "body"     // stored only
-	FieldKeywords = "keywords" // 主题词, 文号 and 发布机构: indexed only, to weigh
+	FieldKeywords = "keywords" // 主题词, the 文号's 机关代字 and 发布机构: indexed only, to weigh
 	// FieldPlain names, separated by spaces, the stored texts (FieldTitle,
 	// FieldBody) that fold to themselves (fold.Unchanged): snippets look
 	// for terms in them as they are. Stored only. Its name sorts before
@@ -218,7 +218,7 @@ func (d *Document) record(body bool) record {
 		str(FieldPlain, strings.Join(plain, " "))
 	}
 	var text []string
-	for _, v := range []string{d.Title, d.Keywords, d.Summary, d.Body, d.AttachmentText, d.DocNo, d.Organ} {
+	for _, v := range []string{d.Title, d.Keywords, d.Summary, d.Body, d.AttachmentText, docNoWords(d.DocNo), d.Organ} {
 		if v != "" {
 			// A separator pasted into a part (from a word processor) is a
 			// line break there, bridged as any other.
@@ -229,11 +229,12 @@ func (d *Document) record(body bool) record {
 	// next (the title's last word and the summary's first); blank lines
 	// inside the body are layout and do not end a word (履行\n\n职责).
 	str(FieldText, strings.Join(text, gsetokenizer.PartSeparator))
-	// A word of the 文号 or the organ's name weighs as a 主题词 does: a
-	// search for 国务院令 or for an organ finds its documents before those
-	// that only mention it.
+	// The 机关代字 of the 文号 and the organ's name weigh as a 主题词 does:
+	// a search for 国务院令 or for an organ finds its documents before those
+	// that only mention it. The year, serial, 第 and 号 would weigh nothing
+	// and make long lists that every search for them walks.
 	var weigh []string
-	for _, v := range []string{d.Keywords, d.DocNo, d.Organ} {
+	for _, v := range []string{d.Keywords, catalogue.DocNoPrefix(d.DocNo), d.Organ} {
 		if v != "" {
 			weigh = append(weigh, v)
 		}
@@ -270,4 +271,17 @@ func (d *Document) record(body bool) record {
 	date(FieldUpdatedAt, d.UpdatedAt)
 	date(FieldDueAt, d.DueAt)
 	return r
+}
+
+// docNoWords is what the text field holds of a 文号: its 机关代字 and its
+// year (法释 2024 of 法释〔2024〕4号), so that part of it finds the entry,
+// but not its serial, 第 and 号, which every entry's 文号 has and which
+// would make a search for a whole 文号 walk them all (the 文号 itself is
+// found by FieldDocNoNorm and FieldDocNoSuffix).
+func docNoWords(docNo string) string {
+	prefix := catalogue.DocNoPrefix(docNo)
+	if d, ok := catalogue.ParseDocNo(docNo); ok && d.Year > 0 {
+		return strings.TrimSpace(prefix + " " + strconv.Itoa(d.Year))
+	}
+	return prefix
 }

@@ -39,7 +39,7 @@ import (
 // tokenizer, the filters or the way documents are mapped change in a way
 // the fingerprints below cannot see; indexes of another version are
 // rebuilt. Dictionary and mapping changes are detected by themselves.
-const Version = 18 // 2: facets as one tuple per document; 3: the date order key; 4: short titles; 5: one text field; 6: title and 主题词 in it; 7: word pairs; 8: words across a cut; 9: at the second word's position; 10: 第N号 serials in Arabic digits; 11: which stored texts need no folding; 12: a blank-line rule, withdrawn; 13: as 11; 14: the parts of the text field apart; 15: 文号 with part of the organ prefix; 16: the year and serial among those; 17: pinyin syllable starts; 18: 文号 and organ in the text field
+const Version = 19 // 2: facets as one tuple per document; 3: the date order key; 4: short titles; 5: one text field; 6: title and 主题词 in it; 7: word pairs; 8: words across a cut; 9: at the second word's position; 10: 第N号 serials in Arabic digits; 11: which stored texts need no folding; 12: a blank-line rule, withdrawn; 13: as 11; 14: the parts of the text field apart; 15: 文号 with part of the organ prefix; 16: the year and serial among those; 17: pinyin syllable starts; 18: 文号 and organ in the text field; 19: only the 文号's 机关代字 weighs
 
 // versionKey is where an index records what built it (Bleve internal data).
 var versionKey = []byte("gongkai.version")

@@ -59,7 +59,7 @@ func TestRankQueryScoresAsBleveBoolean(t *testing.T) {
 	other := fieldTerm(indexer.FieldTitle, "条例", boostTitle)
 	found, bonus, many := 0, 0, 0
 	for _, text := range texts {
-		q, _, err := x.textQuery(ParseText(text), true)
+		q, _, err := x.textQuery(ParseText(text), true, true)
 		if err != nil {
 			t.Fatal(err)
 		}

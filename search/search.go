@@ -100,7 +100,10 @@ func (x *Index) search(ctx context.Context, q Query, start time.Time) (*Result, 
 	// (or the columns) and leave it out.
 	scored := q.Sort == SortRelevance
 	if !parsed.Empty() {
-		text, analysed, err := x.textQuery(parsed, scored)
+		// A 文号 or 索引号 cuts into single characters (公告第13号: 第, 号)
+		// that stand for themselves, not for the words holding them.
+		ex, label := exactQuery(typed)
+		text, analysed, err := x.textQuery(parsed, scored, ex == nil)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +119,7 @@ func (x *Index) search(ctx context.Context, q Query, start time.Time) (*Result, 
 				text = bleve.NewDisjunctionQuery(st, text)
 			}
 		}
-		if ex, label := exactQuery(typed); ex != nil {
+		if ex != nil {
 			exact = label
 			if text == nil {
 				text = ex
@@ -481,7 +484,9 @@ func (x *Index) excludedQuery(words []string) (query.Query, error) {
 // a match in the title or the 主题词 weighs more. It also returns the
 // analysed terms, folded as the index folds them, once each and longest
 // first (so that where terms overlap in a snippet the longer is marked).
-func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, error) {
+// With expandChars, a single character is also looked for in the words
+// that hold it (maxExpanded).
+func (x *Index) textQuery(p ParsedText, scored, expandChars bool) (query.Query, []string, error) {
 	analyzer := x.idx.Bleve().Mapping().AnalyzerNamed(x.idx.QueryAnalyzer())
 	if analyzer == nil {
 		return nil, nil, catalogue.Errorf(catalogue.EINTERNAL, "检索分析器未加载")
@@ -520,10 +525,12 @@ func (x *Index) textQuery(p ParsedText, scored bool) (query.Query, []string, err
 	// it counts for more: optional clauses, walked only where the text
 	// matched, over the short lists of those fields.
 	var must, should []query.Query
-	expand := maxExpanded
+	expand := 0
+	if expandChars && x.idx.Analysis() == indexer.AnalysisGSE {
+		expand = maxExpanded
+	}
 	word := func(t string) {
-		if r, size := utf8.DecodeRuneInString(t); size == len(t) && unicode.Is(unicode.Han, r) &&
-			x.idx.Analysis() == indexer.AnalysisGSE && expand > 0 {
+		if r, size := utf8.DecodeRuneInString(t); expand > 0 && size == len(t) && unicode.Is(unicode.Han, r) {
 			// One character alone (税, or the 信 of 个人信) is a term only
 			// where the text has it as a word of its own: found in the
 			// words that hold it as well, it finds what a reader means.

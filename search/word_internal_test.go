@@ -73,7 +73,7 @@ func TestWordSearchAsBleve(t *testing.T) {
 
 	words, found := 0, 0
 	for _, text := range texts {
-		root, terms, err := x.textQuery(ParseText(text), true)
+		root, terms, err := x.textQuery(ParseText(text), true, true)
 		if err != nil {
 			t.Fatal(err)
 		}
