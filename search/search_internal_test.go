@@ -76,6 +76,11 @@ func archivesEntry(id, title string) *catalogue.PublicEntry {
 	return &catalogue.PublicEntry{ID: id, Content: &catalogue.Content{Title: title, Body: "为了规范档案管理，制定本法。"}}
 }
 
+// titledEntry is a public entry whose body is its title.
+func titledEntry(id, title string) *catalogue.PublicEntry {
+	return &catalogue.PublicEntry{ID: id, Content: &catalogue.Content{Title: title, Body: title + "。"}}
+}
+
 // mustOpenIndex opens a new empty index, closed when the test ends.
 func mustOpenIndex(t *testing.T) *Index {
 	t.Helper()
@@ -434,13 +439,10 @@ func TestPinyinFromASyllableStart(t *testing.T) {
 // alone is refused with a message.
 func TestMinusExcludesAWord(t *testing.T) {
 	x := mustOpenIndex(t)
-	entry := func(id, title string) *catalogue.PublicEntry {
-		return &catalogue.PublicEntry{ID: id, Content: &catalogue.Content{Title: title, Body: title + "。"}}
-	}
 	if err := x.IndexPublic(t.Context(),
-		entry("rules", "档案工作规则"),
-		entry("protect", "档案保护条例"),
-		entry("both", "档案保护管理规定"),
+		titledEntry("rules", "档案工作规则"),
+		titledEntry("protect", "档案保护条例"),
+		titledEntry("both", "档案保护管理规定"),
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -487,14 +489,11 @@ func TestMinusExcludesAWord(t *testing.T) {
 // its own.
 func TestSingleCharacterInTheWordsThatHoldIt(t *testing.T) {
 	x := mustOpenIndex(t)
-	entry := func(id, title string) *catalogue.PublicEntry {
-		return &catalogue.PublicEntry{ID: id, Content: &catalogue.Content{Title: title, Body: title + "。"}}
-	}
 	if err := x.IndexPublic(t.Context(),
-		entry("vat", "增值税暂行条例"),
-		entry("levy", "税收征收管理法"),
-		entry("pipl", "个人信息保护法"),
-		entry("archives", "档案管理办法"),
+		titledEntry("vat", "增值税暂行条例"),
+		titledEntry("levy", "税收征收管理法"),
+		titledEntry("pipl", "个人信息保护法"),
+		titledEntry("archives", "档案管理办法"),
 	); err != nil {
 		t.Fatal(err)
 	}
