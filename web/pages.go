@@ -231,7 +231,7 @@ func facetGroups(u *url.URL, facets map[string][]search.FacetValue) []facetGroup
 }
 
 // facetPanel is the filters region beside a result list: the facet links
-// and, on the search page, the 生成日期 range form.
+// and the 生成日期 range form.
 type facetPanel struct {
 	Groups []facetGroup
 	Dates  *dateForm
@@ -344,7 +344,8 @@ func (h *Handler) cataloguePage(c *gin.Context) {
 	u := c.Request.URL
 	h.render(c, http.StatusOK, "catalogue", "政府信息公开目录", "catalogue", gin.H{
 		"Query": q, "Result": res, "Pager": newPager(u, res),
-		"Facets": facetPanel{Groups: facetGroups(u, res.Facets)}, "Feed": feedURL(u),
+		"Facets": facetPanel{Groups: facetGroups(u, res.Facets), Dates: newDateForm(u, q.Filters)}, "Feed": feedURL(u),
+		"Active": activeFilters(u, q.Filters), "ClearAll": "/catalogue",
 	})
 }
 

@@ -944,3 +944,45 @@ func TestDatesSaySo(t *testing.T) {
 		}
 	})
 }
+
+// TestCatalogueDateRange: the catalogue has the search page's 生成日期
+// form, keeps its filters in it, and shows a range in force as a link
+// that removes it.
+func TestCatalogueDateRange(t *testing.T) {
+	f := sharedServer(t)
+	organ := "韶关市工业和信息化局"
+	doc, _ := f.MustPage(t, "/catalogue?"+url.Values{"organ": {organ}, "from": {"2020-01-01"}, "to": {"2021-12-31"}}.Encode(), http.StatusOK)
+	in := dateInputs(doc)
+	if in["from"] == nil || in["to"] == nil {
+		t.Fatal("the catalogue has no from= and to= date inputs")
+	}
+	if v, _ := attr(in["from"], "value"); v != "2020-01-01" {
+		t.Errorf("from input value %q, want the range in force", v)
+	}
+	form := findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.Form && hasClass(n, "date-filter") })[0]
+	if a, _ := attr(form, "action"); a != "/catalogue" {
+		t.Errorf("date form action %q, want /catalogue", a)
+	}
+	kept := false
+	for _, n := range findAll(form, byTag(atom.Input)) {
+		name, _ := attr(n, "name")
+		v, _ := attr(n, "value")
+		kept = kept || name == "organ" && v == organ
+	}
+	if !kept {
+		t.Errorf("the date form does not keep the organ filter")
+	}
+	var chips []string
+	for _, a := range findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.A && hasClass(n, "chip") }) {
+		href, _ := attr(a, "href")
+		chips = append(chips, strings.TrimSpace(text(a))+" → "+href)
+	}
+	want := "生成日期 2020-01-01 至 2021-12-31"
+	found := false
+	for _, c := range chips {
+		found = found || strings.HasPrefix(c, want) && !strings.Contains(c[strings.Index(c, "→"):], "from=")
+	}
+	if !found {
+		t.Errorf("no link removing the range %q among %q", want, chips)
+	}
+}
