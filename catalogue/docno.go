@@ -241,12 +241,7 @@ func LooksLikeDocNo(q string) bool {
 // 令第 without an organ names nothing and is left out.
 func DocNoSuffixes(docNo string) []string {
 	norm := NormalizeDocNo(docNo)
-	// Where the number begins: the year's bracket, else the last 第.
-	end := strings.Index(norm, "〔")
-	year := end > 0
-	if end < 0 {
-		end = strings.LastIndex(norm, "第")
-	}
+	end, year := numberStart(norm)
 	var out []string
 	for i, r := range norm[:max(end, 0)] {
 		if i > 0 && unicode.IsLetter(r) { // not at a 、 between two organs
@@ -264,12 +259,18 @@ func DocNoSuffixes(docNo string) []string {
 // 韶工信〔2019〕12号, 国务院令 of 国务院令第290号; "" when it has none.
 func DocNoPrefix(docNo string) string {
 	norm := NormalizeDocNo(docNo)
-	end := strings.Index(norm, "〔")
-	if end < 0 {
-		end = strings.LastIndex(norm, "第")
+	if end, _ := numberStart(norm); end > 0 {
+		return norm[:end]
 	}
-	if end <= 0 {
-		return ""
+	return ""
+}
+
+// numberStart is where the number of a normalised 文号 or 令号 begins: at
+// its year's bracket (year is true then), else at its last 第; -1 if it
+// has neither.
+func numberStart(norm string) (end int, year bool) {
+	if end = strings.Index(norm, "〔"); end >= 0 {
+		return end, end > 0
 	}
-	return norm[:end]
+	return strings.LastIndex(norm, "第"), false
 }

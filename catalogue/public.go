@@ -36,7 +36,7 @@ type PublicVersionRef struct {
 	Note        string    `json:"note,omitempty"`
 }
 
-// PublicVersion is an earlier published version with its content.
+// PublicVersion is a published version with its content.
 type PublicVersion struct {
 	PublicVersionRef
 	Content Content `json:"content"`
@@ -55,8 +55,22 @@ func (p *PublicEntry) Attachments() []Attachment {
 	return out
 }
 
-// EarlierVersion returns the earlier version numbered n.
-func (p *PublicEntry) EarlierVersion(n int) (*PublicVersion, bool) {
+// PublishedVersion returns the published version numbered n: an earlier
+// one, or the current one in the same shape (its note from Versions); false
+// if there is none, or the entry is withdrawn.
+func (p *PublicEntry) PublishedVersion(n int) (*PublicVersion, bool) {
+	if p.Content == nil {
+		return nil, false
+	}
+	if n == p.Version {
+		v := &PublicVersion{PublicVersionRef: PublicVersionRef{Number: n, PublishedAt: p.UpdatedAt}, Content: *p.Content}
+		for _, ref := range p.Versions {
+			if ref.Number == n {
+				v.Note = ref.Note
+			}
+		}
+		return v, true
+	}
 	for i := range p.Earlier {
 		if p.Earlier[i].Number == n {
 			return &p.Earlier[i], true

@@ -204,8 +204,8 @@ func (x *Index) rebuild(ctx context.Context, walk func(add func(indexer.Document
 // order of every document), which the first search would otherwise read
 // while the searches after it wait: about a tenth of a second at 150,000
 // entries. The server warms the public index before it takes requests.
-// It also makes the table of words a single character is looked for in
-// (dict.WordsWith, about a sixth of a second).
+// It also starts making the table of words a single character is looked
+// for in (dict.WordsWith, about a sixth of a second).
 func (x *Index) Warm() error {
 	r, err := x.snapshot()
 	if err != nil {
@@ -213,7 +213,9 @@ func (x *Index) Warm() error {
 	}
 	defer r.Close()
 	if x.idx.Analysis() == indexer.AnalysisGSE {
-		dict.WordsWith('法') // the table a single character is looked up in, made once
+		// Made once, beside the columns rather than before them: a search
+		// for a single character meanwhile waits for it.
+		go dict.WordsWith('法')
 	}
 	_, err = x.columns.get(r)
 	return err

@@ -448,6 +448,14 @@ var errNothingToSearch = catalogue.Errorf(catalogue.EINVALID, "检索词中没�
 
 var errOnlyExcluded = catalogue.Errorf(catalogue.EINVALID, "请输入要查找的词：前面带减号的词（如 -保护）只用于排除")
 
+// queryAnalyzer is the analyzer that cuts what a user typed.
+func (x *Index) queryAnalyzer() (analysis.Analyzer, error) {
+	if a := x.idx.Bleve().Mapping().AnalyzerNamed(x.idx.QueryAnalyzer()); a != nil {
+		return a, nil
+	}
+	return nil, catalogue.Errorf(catalogue.EINTERNAL, "检索分析器未加载")
+}
+
 // excludedQuery matches the entries that hold any of the excluded words,
 // each as a word would be found (every term it is cut into in the text
 // field); nil when none of them has a term.
@@ -455,9 +463,9 @@ func (x *Index) excludedQuery(words []string) (query.Query, error) {
 	if len(words) == 0 {
 		return nil, nil
 	}
-	analyzer := x.idx.Bleve().Mapping().AnalyzerNamed(x.idx.QueryAnalyzer())
-	if analyzer == nil {
-		return nil, catalogue.Errorf(catalogue.EINTERNAL, "检索分析器未加载")
+	analyzer, err := x.queryAnalyzer()
+	if err != nil {
+		return nil, err
 	}
 	var either []query.Query
 	for _, w := range words {
@@ -487,9 +495,9 @@ func (x *Index) excludedQuery(words []string) (query.Query, error) {
 // With expandChars, a single character is also looked for in the words
 // that hold it (maxExpanded).
 func (x *Index) textQuery(p ParsedText, scored, expandChars bool) (query.Query, []string, error) {
-	analyzer := x.idx.Bleve().Mapping().AnalyzerNamed(x.idx.QueryAnalyzer())
-	if analyzer == nil {
-		return nil, nil, catalogue.Errorf(catalogue.EINTERNAL, "检索分析器未加载")
+	analyzer, err := x.queryAnalyzer()
+	if err != nil {
+		return nil, nil, err
 	}
 	var terms []string
 	// consecutive is false when two terms share a position or a position
@@ -529,20 +537,30 @@ func (x *Index) textQuery(p ParsedText, scored, expandChars bool) (query.Query, 
 	if expandChars && x.idx.Analysis() == indexer.AnalysisGSE {
 		expand = maxExpanded
 	}
+	// holding returns the words a single character t is also looked for
+	// in, while the query may have more.
+	holding := func(t string) []string {
+		if r, size := utf8.DecodeRuneInString(t); expand > 0 && size == len(t) {
+			if ws := dict.WordsWith(r); len(ws) > 0 {
+				expand--
+				return ws
+			}
+		}
+		return nil
+	}
 	word := func(t string) {
-		if r, size := utf8.DecodeRuneInString(t); expand > 0 && size == len(t) && unicode.Is(unicode.Han, r) {
+		text := fieldTerm(indexer.FieldText, t, boostText)
+		if ws := holding(t); ws != nil {
 			// One character alone (税, or the 信 of 个人信) is a term only
 			// where the text has it as a word of its own: found in the
 			// words that hold it as well, it finds what a reader means.
-			expand--
-			alts := []query.Query{fieldTerm(indexer.FieldText, t, boostText)}
-			for _, w := range dict.WordsWith(r) {
+			alts := []query.Query{text}
+			for _, w := range ws {
 				alts = append(alts, fieldTerm(indexer.FieldText, w, boostText))
 			}
-			must = append(must, bleve.NewDisjunctionQuery(alts...))
-		} else {
-			must = append(must, fieldTerm(indexer.FieldText, t, boostText))
+			text = bleve.NewDisjunctionQuery(alts...)
 		}
+		must = append(must, text)
 		if scored {
 			should = append(should, fieldTerm(indexer.FieldTitle, t, boostTitle), fieldTerm(indexer.FieldKeywords, t, boostKeywords))
 		}

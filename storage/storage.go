@@ -10,6 +10,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -77,6 +78,21 @@ type Bucket interface {
 	Delete(ctx context.Context, key string) error
 	// Close releases the provider's resources.
 	Close() error
+}
+
+// ValidateRange checks GetRange's arguments before a provider opens
+// anything: a valid key, an offset not negative, ctx not done.
+func ValidateRange(ctx context.Context, key string, offset int64) error {
+	if err := ValidateKey(key); err != nil {
+		return err
+	}
+	if offset < 0 {
+		return fmt.Errorf("%q: negative offset %d", key, offset)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%q: %w", key, err)
+	}
+	return nil
 }
 
 // ValidateKey returns ErrInvalidKey (wrapped with the reason) unless key is a

@@ -85,16 +85,7 @@ func (h *Handler) kioskSearch(c *gin.Context) {
 		}
 		msg, res = catalogue.ErrorMessage(err), &search.Result{Page: 1, Size: kioskPageSize}
 	}
-	link := func(p int) string {
-		v := url.Values{}
-		for _, k := range []string{"q", "category", "topic"} {
-			if s := c.Query(k); s != "" {
-				v.Set(k, s)
-			}
-		}
-		v.Set("page", strconv.Itoa(p))
-		return "/kiosk/search?" + v.Encode()
-	}
+	link := func(p int) string { return kioskSearchURL(c.Query, p) }
 	var prev, next string
 	if res.Page > 1 {
 		prev = link(res.Page - 1)
@@ -135,6 +126,21 @@ func (h *Handler) kioskEntry(c *gin.Context) {
 	})
 }
 
+// kioskSearchURL is the kiosk's results page for the search parameters
+// get gives (q, category, topic) at page, or without a page if it is 0.
+func kioskSearchURL(get func(string) string, page int) string {
+	v := url.Values{}
+	for _, k := range []string{"q", "category", "topic"} {
+		if s := get(k); s != "" {
+			v.Set(k, s)
+		}
+	}
+	if page > 0 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return "/kiosk/search?" + v.Encode()
+}
+
 // kioskBack is the kiosk results page that an entry's back= parameter (the
 // query string of the search it was found by) names, or "" when it names
 // none. Only the search's own parameters are kept, on the kiosk's search
@@ -147,19 +153,21 @@ func kioskBack(raw string) string {
 	if err != nil {
 		return ""
 	}
-	out := url.Values{}
-	for _, k := range []string{"q", "category", "topic"} {
-		if v := in.Get(k); v != "" && utf8.ValidString(v) && utf8.RuneCountInString(v) <= search.MaxQueryRunes {
-			out.Set(k, v)
+	valid := func(k string) string {
+		if v := in.Get(k); utf8.ValidString(v) && utf8.RuneCountInString(v) <= search.MaxQueryRunes {
+			return v
 		}
-	}
-	if p, err := strconv.Atoi(in.Get("page")); err == nil && p >= 1 && p*kioskPageSize <= search.MaxDepth {
-		out.Set("page", strconv.Itoa(p))
-	}
-	if len(out) == 0 {
 		return ""
 	}
-	return "/kiosk/search?" + out.Encode()
+	// A page the kiosk's search would refuse (past its depth) is left out.
+	page, err := strconv.Atoi(in.Get("page"))
+	if q := (search.Query{Text: valid("q"), Page: page, Size: kioskPageSize}); err != nil || page < 1 || q.Normalize() != nil {
+		page = 0
+	}
+	if page == 0 && valid("q") == "" && valid("category") == "" && valid("topic") == "" {
+		return ""
+	}
+	return kioskSearchURL(valid, page)
 }
 
 // printedPerPage is about how many characters of text an A4 page holds in

@@ -147,15 +147,30 @@ type link struct {
 // withParam returns the request's path and query with one parameter set
 // (or removed when value is "") and the page reset, unless it is the page.
 func withParam(u *url.URL, key, value string) string {
+	if value == "" {
+		return withoutParams(u, key)
+	}
 	q := u.Query()
 	if key != "page" {
 		q.Del("page")
 	}
-	if value == "" {
-		q.Del(key)
-	} else {
-		q.Set(key, value)
+	q.Set(key, value)
+	return pathWithQuery(u, q)
+}
+
+// withoutParams returns the request's path and query without the given
+// parameters, back on the first page.
+func withoutParams(u *url.URL, keys ...string) string {
+	q := u.Query()
+	q.Del("page")
+	for _, k := range keys {
+		q.Del(k)
 	}
+	return pathWithQuery(u, q)
+}
+
+// pathWithQuery is u's path with the query q, without a "?" when q is empty.
+func pathWithQuery(u *url.URL, q url.Values) string {
 	if len(q) == 0 {
 		return u.Path
 	}
@@ -299,20 +314,6 @@ func activeFilters(u *url.URL, f search.Filters) []link {
 		out = append(out, link{Label: l, URL: withoutParams(u, "from", "to")})
 	}
 	return out
-}
-
-// withoutParams returns the request's path and query without the given
-// parameters, back on the first page.
-func withoutParams(u *url.URL, keys ...string) string {
-	q := u.Query()
-	q.Del("page")
-	for _, k := range keys {
-		q.Del(k)
-	}
-	if len(q) == 0 {
-		return u.Path
-	}
-	return u.Path + "?" + q.Encode()
 }
 
 // home shows the search box, the catalogue classes and the latest entries.
@@ -498,29 +499,11 @@ func (h *Handler) publicVersion(c *gin.Context) (*catalogue.PublicEntry, *catalo
 	if p.Content == nil {
 		return p, nil, nil
 	}
-	if n == p.Version {
-		return p, currentVersion(p), nil
-	}
-	v, ok := p.EarlierVersion(n)
+	v, ok := p.PublishedVersion(n)
 	if !ok {
 		return nil, nil, catalogue.Errorf(catalogue.ENOTFOUND, "没有第 %d 版（现行版本是第 %d 版）", n, p.Version)
 	}
 	return p, v, nil
-}
-
-// currentVersion is the version the entry is at now, in the shape of an
-// earlier one, so that its number answers like any other in the list.
-func currentVersion(p *catalogue.PublicEntry) *catalogue.PublicVersion {
-	v := &catalogue.PublicVersion{
-		PublicVersionRef: catalogue.PublicVersionRef{Number: p.Version, PublishedAt: p.UpdatedAt},
-		Content:          *p.Content,
-	}
-	for _, ref := range p.Versions {
-		if ref.Number == p.Version {
-			v.Note = ref.Note
-		}
-	}
-	return v
 }
 
 // setPrefs stores the reader's display preferences and goes back to the page

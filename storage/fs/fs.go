@@ -399,14 +399,8 @@ func (b *Bucket) Get(ctx context.Context, key string) (io.ReadCloser, storage.Ob
 // GetRange opens length bytes of the object from offset on (to its end if
 // length is negative). Reads fail once ctx is done.
 func (b *Bucket) GetRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error) {
-	if err := storage.ValidateKey(key); err != nil {
+	if err := storage.ValidateRange(ctx, key, offset); err != nil {
 		return nil, fmt.Errorf("storage/fs: get range: %w", err)
-	}
-	if offset < 0 {
-		return nil, fmt.Errorf("storage/fs: get range %q: negative offset %d", key, offset)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("storage/fs: get range %q: %w", key, err)
 	}
 	f, info, err := b.open(key)
 	if err != nil {

@@ -204,14 +204,8 @@ func (b *Bucket) Get(ctx context.Context, key string) (io.ReadCloser, storage.Ob
 // GetRange opens length bytes of the object from offset on (to its end if
 // length is negative) with one ranged GET.
 func (b *Bucket) GetRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error) {
-	if err := storage.ValidateKey(key); err != nil {
+	if err := storage.ValidateRange(ctx, key, offset); err != nil {
 		return nil, fmt.Errorf("storage/minio: get range: %w", err)
-	}
-	if offset < 0 {
-		return nil, fmt.Errorf("storage/minio: get range %q: negative offset %d", key, offset)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("storage/minio: get range %q: %w", key, err)
 	}
 	if length == 0 {
 		return b.emptyRange(ctx, key)

@@ -19,6 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
 	gopinyin "github.com/mozillazg/go-pinyin"
+	"golang.org/x/text/width"
 )
 
 // Name is the name of the analyzer (the trigram tokenizer, lower-cased
@@ -102,15 +103,12 @@ func Of(s string) (full, initials string) {
 // writes it.
 func Letters(q string) (string, bool) {
 	var b strings.Builder
-	for _, r := range q {
-		if r >= 'Ａ' && r <= 'Ｚ' || r >= 'ａ' && r <= 'ｚ' {
-			r = r - 'Ａ' + 'A'
-		}
+	for _, r := range width.Fold.String(q) {
 		if v, ok := toned[r]; ok {
 			r = v
 		}
 		switch {
-		case r == ' ' || r == '\'' || r == '’' || r == '　':
+		case r == ' ' || r == '\'' || r == '’':
 		case r < utf8.RuneSelf && unicode.IsLetter(r):
 			b.WriteRune(unicode.ToLower(r))
 		default:
